@@ -1,0 +1,1 @@
+"""kb: a research knowledge base and claim tracker."""

@@ -1,0 +1,1 @@
+"""Domain operations: keyword-only functions taking a session; they never commit."""

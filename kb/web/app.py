@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-from litestar import Litestar, get
+from litestar import Litestar
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.di import Provide
-from litestar.response import Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
-from sqlmodel import Session, func, select
 
 from kb.config import PROJECT_ROOT, Settings, get_settings
 from kb.db import make_engine
-from kb.models import Claim, Entity, Source
+from kb.web.controllers import discover
 from kb.web.deps import provide_session
 
-
-@get("/", name="home")
-def home(session: Session) -> Template:
-    counts = {
-        "entities": session.exec(select(func.count()).select_from(Entity)).one(),
-        "claims": session.exec(select(func.count()).select_from(Claim)).one(),
-        "sources": session.exec(select(func.count()).select_from(Source)).one(),
-    }
-    return Template("home.html", context={"counts": counts})
+STATIC_DIR = PROJECT_ROOT / "kb" / "web" / "static"
+TEMPLATE_DIR = PROJECT_ROOT / "templates"
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -39,9 +30,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         engine.dispose()
 
     return Litestar(
-        route_handlers=[home, create_static_files_router(path="/static", directories=[PROJECT_ROOT / "kb" / "web" / "static"])],
+        route_handlers=[
+            *discover(),
+            create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
+        ],
         dependencies={"session": Provide(provide_session)},
-        template_config=TemplateConfig(directory=PROJECT_ROOT / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(directory=TEMPLATE_DIR, engine=JinjaTemplateEngine),
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         debug=False,

@@ -92,3 +92,29 @@ def test_aliases_resolve_surface_forms(seeded_session):
     assert entity_for("Ant Financial").slug == "ant-group"
     assert entity_for("DeepSeek V2").slug == entity_for("DeepSeek-V2").slug == "deepseek-v2"
     assert entity_for("Moonshot AI").slug == entity_for("MoonshotAI").slug == "moonshot-ai"
+
+
+def test_seeds_hold_the_articles_figures(seeded_session):
+    claims = seeded_session.exec(select(Claim)).all()
+    with_figure = [c for c in claims if c.has_figure]
+    assert len(with_figure) > 150
+    verify = [c for c in claims if c.status == "needs_verification"]
+    assert len(verify) == 3
+    quotes = seeded_session.exec(
+        select(Citation.quote).where(Citation.claim_id.in_([c.id for c in verify]))
+    ).all()
+    assert all("[VERIFY]" in q for q in quotes)
+
+
+def test_deepseek_training_costs_from_both_articles(seeded_session):
+    rows = seeded_session.exec(
+        select(Claim, Entity, Source)
+        .join(Entity, Entity.id == Claim.subject_id)
+        .join(Attribute, Attribute.id == Claim.attribute_id)
+        .join(Citation, Citation.claim_id == Claim.id)
+        .join(Source, Source.id == Citation.source_id)
+        .where(Attribute.name == "training_cost")
+    ).all()
+    found = {(e.slug, s.key, c.low) for c, e, s in rows}
+    assert ("deepseek-v3", "003", 5_500_000) in found
+    assert ("deepseek", "002", 5_800_000) in found

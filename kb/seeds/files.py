@@ -45,7 +45,7 @@ class SeedSet:
 
 def _table_lines(text: str, table: str) -> list[int]:
     """Line numbers of each `[[table]]` header, in order, so record i can name its line."""
-    pattern = re.compile(rf"^\s*\[\[\s*{re.escape(table)}\s*\]\]", re.MULTILINE)
+    pattern = re.compile(rf"^[ \t]*\[\[[ \t]*{re.escape(table)}[ \t]*\]\]", re.MULTILINE)
     return [text.count("\n", 0, m.start()) + 1 for m in pattern.finditer(text)]
 
 

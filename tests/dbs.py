@@ -95,7 +95,8 @@ class PostgresFactory:
 
     def _create(self, name: str, template: str | None = None) -> None:
         with self.admin.connect() as c:
-            suffix = f' TEMPLATE "{template}"' if template else ""
+            # FILE_COPY: the default WAL_LOG strategy makes each later DROP DATABASE take a second.
+            suffix = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
             c.execute(text(f'CREATE DATABASE "{name}"{suffix}'))
         self.created.append(name)
 

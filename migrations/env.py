@@ -6,8 +6,14 @@ from sqlalchemy.engine import Connection
 import kb.models  # noqa: F401  (registers every table on the metadata)
 from kb.config import get_settings
 from kb.db import make_engine, metadata
+from kb.search.schema import is_search_object
 
 config = context.config
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """Leave the full-text index (kb.search.schema) out of autogenerate: it is not in the models."""
+    return not is_search_object(name)
 
 
 def _configure(connection: Connection) -> None:
@@ -16,6 +22,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=metadata,
         compare_type=True,
         render_as_batch=connection.dialect.name == "sqlite",
+        include_name=include_name,
     )
 
 

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from litestar import get
 from litestar.response import Template
-from sqlmodel import Session, func, select
+from sqlmodel import Session
 
-from kb.models import Claim, Entity, Source
+from kb.web.contexts.home import home_page
 
 
-@get("/", name="home")
+@get("/", name="home", sync_to_thread=True, include_in_schema=False)
 def home(session: Session) -> Template:
-    counts = {
-        "entities": session.exec(select(func.count()).select_from(Entity)).one(),
-        "claims": session.exec(select(func.count()).select_from(Claim)).one(),
-        "sources": session.exec(select(func.count()).select_from(Source)).one(),
-    }
-    return Template("home.html", context={"counts": counts})
+    return Template("home.html", context={"page": home_page(session)})
 
 
 ROUTES = [home]

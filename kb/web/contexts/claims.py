@@ -1,0 +1,172 @@
+"""The claims list (filters, facets, sorting) and the claim page (evidence, checks, history)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+from sqlmodel import Session
+
+from kb.models import Citation, Contradiction, ContradictionMember, Entity, Source
+from kb.web.contexts.common import (
+    CLAIM, HIDDEN_STATUSES, AttributeRef, ClaimView, claim_views, load_attributes, visible,
+)
+from kb.web.listing import (
+    COUNT_CAP, ActiveFilter, ListPage, Query, capped_count, exact_count, facet, page_info,
+    sort_options,
+)
+from kb.web.pagination import Paging
+
+# Facets count the newest this many matches; past that they say so.
+FACET_SAMPLE = 500
+FILTERS = ("subject", "attribute", "status", "source", "lab", "kind", "conflict")
+SORTS = {
+    "newest": ("Newest", (CLAIM.c.id.desc(),)),
+    "oldest": ("Oldest", (CLAIM.c.id.asc(),)),
+    "confidence": ("Most confident", (CLAIM.c.confidence.desc().nulls_last(), CLAIM.c.id.desc())),
+    "figure": ("Smallest figure", (CLAIM.c.low.asc().nulls_last(), CLAIM.c.id.desc())),
+    "largest": ("Largest figure", (CLAIM.c.high.desc().nulls_last(), CLAIM.c.id.desc())),
+}
+
+
+@dataclass
+class ClaimFilter:
+    """The claims a list request selects, as a query on the claim table."""
+
+    query: object
+    filters: list[ActiveFilter] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    empty: bool = False
+
+
+def _entity_id(session: Session, ref: str) -> tuple[int | None, str]:
+    kind, _, slug = ref.partition(":")
+    row = session.execute(select(Entity.id, Entity.name).where(Entity.kind == kind, Entity.slug == slug)).first()
+    return (row.id, row.name) if row else (None, ref)
+
+
+def claim_filter(session: Session, q: Query, attributes: dict[int, AttributeRef]) -> ClaimFilter:
+    """Apply the list's filters; an unknown value is reported and matches nothing."""
+    stmt = select(CLAIM)
+    out = ClaimFilter(stmt)
+    by_name = {a.name: a for a in attributes.values()}
+
+    def active(name: str, value: str, label: str) -> None:
+        out.filters.append(ActiveFilter(name, value, label, q.without(name, value)))
+
+    def unknown(what: str) -> None:
+        out.problems.append(what)
+        out.empty = True
+
+    if subject := q.get("subject"):
+        entity_id, name = _entity_id(session, subject)
+        if entity_id is None:
+            unknown(f"No entity {subject!r} (use kind:slug, e.g. lab:deepseek).")
+        stmt = stmt.where(CLAIM.c.subject_id == entity_id)
+        active("subject", subject, f"about {name}")
+    if attribute := q.get("attribute"):
+        attr = by_name.get(attribute)
+        if attr is None:
+            unknown(f"No attribute {attribute!r}.")
+        stmt = stmt.where(CLAIM.c.attribute_id == (attr.id if attr else -1))
+        active("attribute", attribute, attr.label if attr else attribute)
+    statuses = q.all("status")
+    stmt = visible(stmt, statuses)
+    for s in statuses:
+        active("status", s, s.replace("_", " "))
+    if source := q.get("source"):
+        source_id = int(source) if source.isdigit() else -1
+        stmt = stmt.where(CLAIM.c.id.in_(select(Citation.claim_id).where(Citation.source_id == source_id)))
+        title = session.execute(select(Source.title).where(Source.id == source_id)).scalar()
+        if title is None:
+            unknown(f"No source {source!r}.")
+        active("source", source, f"cited in {title or source}")
+    if lab := q.get("lab"):
+        lab_id = session.execute(select(Entity.id).where(Entity.kind == "lab", Entity.slug == lab)).scalar()
+        if lab_id is None:
+            unknown(f"No lab {lab!r}.")
+        family = select(Entity.id).where((Entity.id == lab_id) | (Entity.parent_id == lab_id))
+        stmt = stmt.where(CLAIM.c.subject_id.in_(family))
+        active("lab", lab, f"lab {lab}")
+    if kind := q.get("kind"):
+        stmt = stmt.where(CLAIM.c.subject_id.in_(select(Entity.id).where(Entity.kind == kind)))
+        active("kind", kind, f"about a {kind}")
+    if q.get("conflict") in ("yes", "open"):
+        members = (select(ContradictionMember.claim_id)
+                   .join(Contradiction, Contradiction.id == ContradictionMember.contradiction_id)
+                   .where(Contradiction.status == "open", Contradiction.active.is_(True)))
+        stmt = stmt.where(CLAIM.c.id.in_(members))
+        active("conflict", q.get("conflict"), "in an open contradiction")
+    out.query = stmt
+    return out
+
+
+def claim_list(session: Session, q: Query, paging: Paging, *, exact_total: bool = False,
+               with_facets: bool = True) -> tuple[ListPage, list]:
+    """The /claims page: its context, and the claim rows it shows (for .json and .csv)."""
+    attributes = load_attributes(session)
+    cf = claim_filter(session, q, attributes)
+    sort = q.get("sort") if q.get("sort") in SORTS else "newest"
+    rows: list = []
+    total, exact = 0, True
+    if not cf.empty:
+        rows = session.execute(
+            cf.query.order_by(*SORTS[sort][1]).offset(paging.offset).limit(paging.per_page + 1)).all()
+        if exact_total:
+            total = exact_count(session, cf.query)
+        else:
+            total, exact = capped_count(session, cf.query)
+    has_next = len(rows) > paging.per_page
+    rows = rows[:paging.per_page]
+    page = ListPage(
+        title="Claims", path=q.path, rows=claim_views(session, rows, attributes=attributes),
+        paging=page_info(q, paging, total, exact, has_next), filters=cf.filters,
+        sorts=sort_options(q, {k: v[0] for k, v in SORTS.items()}, sort),
+        json_url=q.url("/claims.json", drop=()), csv_url=q.url("/claims.csv", drop=()),
+        problems=cf.problems,
+    )
+    if with_facets and not cf.empty:
+        page.facets, page.facets_sampled = _facets(session, q, cf.query, attributes, sampled=not exact)
+    return page, rows
+
+
+def _facets(session, q: Query, stmt, attributes, *, sampled: bool):
+    """Facet counts over the newest FACET_SAMPLE matches (all of them when there are fewer), in four queries."""
+    sample = session.execute(
+        stmt.with_only_columns(CLAIM.c.id, CLAIM.c.status, CLAIM.c.attribute_id, CLAIM.c.subject_id)
+        .order_by(None).order_by(CLAIM.c.id.desc()).limit(FACET_SAMPLE + 1)).all()
+    partial = len(sample) > FACET_SAMPLE
+    sample = sample[:FACET_SAMPLE]
+    subjects = {r.id: r for r in session.execute(select(Entity.id, Entity.kind, Entity.parent_id).where(
+        Entity.id.in_({r.subject_id for r in sample})))} if sample else {}
+    lab_ids = {i for s in subjects.values() for i in (s.id if s.kind == "lab" else None, s.parent_id) if i}
+    labs = dict(session.execute(select(Entity.id, Entity.slug).where(Entity.id.in_(lab_ids), Entity.kind == "lab")).all()) \
+        if lab_ids else {}
+    source_counts = session.execute(
+        select(Citation.source_id, func.count(func.distinct(Citation.claim_id)))
+        .where(Citation.claim_id.in_([r.id for r in sample])).group_by(Citation.source_id)).all() if sample else []
+    titles = dict(session.execute(select(Source.id, Source.title).where(
+        Source.id.in_([s for s, _ in source_counts]))).all()) if source_counts else {}
+    statuses = Counter(r.status for r in sample)
+    attrs = Counter(attributes[a].name for a in Counter(r.attribute_id for r in sample).elements())
+    per_subject = Counter(r.subject_id for r in sample)
+    kinds, lab_counts = Counter(), Counter()
+    for subject_id, n in per_subject.items():
+        subject = subjects.get(subject_id)
+        if subject is not None:
+            kinds[subject.kind] += n
+            for lab_id in {subject.id if subject.kind == "lab" else None, subject.parent_id}:
+                if lab_id in labs:
+                    lab_counts[labs[lab_id]] += n
+    label_of = {a.name: a.label for a in attributes.values()}
+    facets = [
+        facet(q, "status", "Status", [(s, n) for s, n in statuses.items()
+                                      if s not in HIDDEN_STATUSES or s in q.all("status")],
+              labels=lambda s: s.replace("_", " ")),
+        facet(q, "attribute", "Attribute", attrs.items(), labels=lambda a: label_of.get(a, a)),
+        facet(q, "kind", "Subject kind", kinds.items()),
+        facet(q, "lab", "Lab", lab_counts.items()),
+        facet(q, "source", "Source", source_counts, labels=lambda s: titles.get(s, str(s))),
+    ]
+    return [f for f in facets if f.values], partial

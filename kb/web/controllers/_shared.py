@@ -1,0 +1,33 @@
+"""Helpers the reader's controllers share (this module defines no routes)."""
+
+from __future__ import annotations
+
+from litestar import Request, Response
+from litestar.exceptions import NotFoundException
+
+from kb.web.listing import Query
+
+
+def query_of(request: Request) -> Query:
+    """The request's query parameters, repeated ones kept (?status=a&status=b)."""
+    return Query(request.url.path.removesuffix(".json").removesuffix(".csv"), request.query_params.multi_items())
+
+
+def csv_response(text: str, name: str) -> Response:
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"content-disposition": f'inline; filename="{name}.csv"'})
+
+
+def missing(exc: Exception) -> NotFoundException:
+    return NotFoundException(detail=str(exc))
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def json_list(q: Query, paging, listing, items: list, suffix: str = ".json") -> dict:
+    """The paged envelope for a list's .json twin, its `next` pointing at the next .json page."""
+    from kb.web.listing import json_page
+    nxt = q.url(f"{q.path}{suffix}", drop=(), page=str(paging.page + 1)) if listing.paging.next_url else None
+    return json_page(items, paging, listing.paging.total, nxt)

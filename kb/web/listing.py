@@ -1,0 +1,161 @@
+"""Lists the Datasette way: filters as query parameters, facet counts, sorting, paging, .json/.csv."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from kb.web.pagination import PageInfo, Paging
+from kb.web.urls import with_query
+
+# Past this many matches a list says "more than N" instead of counting, and facets count a sample.
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    url: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue]
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    name: str
+    value: str
+    label: str
+    remove_url: str
+
+
+@dataclass(frozen=True)
+class SortOption:
+    key: str
+    label: str
+    url: str
+    selected: bool
+
+
+@dataclass
+class ListPage:
+    """A list page's context: what is listed, how it is narrowed, and where the rest is."""
+
+    title: str
+    path: str
+    rows: list[Any]
+    paging: PageInfo
+    filters: list[ActiveFilter] = field(default_factory=list)
+    facets: list[Facet] = field(default_factory=list)
+    sorts: list[SortOption] = field(default_factory=list)
+    facets_sampled: bool = False
+    json_url: str = ""
+    csv_url: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+class Query:
+    """The parameters of a list request, kept in order so URLs built from them are stable."""
+
+    def __init__(self, path: str, params: Iterable[tuple[str, str]]):
+        self.path = path
+        self.params = [(k, v) for k, v in params if v not in (None, "")]
+
+    def get(self, name: str) -> str | None:
+        return next((v for k, v in self.params if k == name), None)
+
+    def all(self, name: str) -> list[str]:
+        return [v for k, v in self.params if k == name]
+
+    def url(self, path: str | None = None, *, drop: Sequence[str] = ("page",), **changes: str | None) -> str:
+        """This query with some parameters replaced or removed (None removes); page resets."""
+        kept = [(k, v) for k, v in self.params if k not in changes and k not in drop]
+        kept += [(k, v) for k, v in changes.items() if v is not None]
+        return with_query(path or self.path, sorted(kept, key=lambda kv: kv[0]))
+
+    def without(self, name: str, value: str) -> str:
+        kept = [(k, v) for k, v in self.params if not (k == name and v == value) and k != "page"]
+        return with_query(self.path, sorted(kept, key=lambda kv: kv[0]))
+
+    def toggled(self, name: str, value: str) -> str:
+        if (name, value) in self.params:
+            return self.without(name, value)
+        kept = [(k, v) for k, v in self.params if k not in (name, "page")] + [(name, value)]
+        return with_query(self.path, sorted(kept, key=lambda kv: kv[0]))
+
+
+def capped_count(session: Session, query, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many rows `query` matches, counting no further than `cap`; (count, exact)."""
+    limited = query.with_only_columns(query.selected_columns[0]).order_by(None).limit(cap + 1).subquery()
+    n = session.execute(select(func.count()).select_from(limited)).scalar_one()
+    return (n, True) if n <= cap else (cap, False)
+
+
+def exact_count(session: Session, query) -> int:
+    return session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+
+
+def page_info(query: Query, paging: Paging, total: int, exact: bool, has_next: bool) -> PageInfo:
+    nxt = query.url(drop=(), page=str(paging.page + 1)) if has_next else None
+    prev = query.url(drop=(), page=str(paging.page - 1) if paging.page > 2 else None) if paging.page > 1 else None
+    return PageInfo(paging.page, paging.per_page, total, exact, nxt, prev)
+
+
+def facet(query: Query, name: str, label: str, counts: Iterable[tuple[Any, int]],
+          labels: Callable[[Any], str] = str, limit: int = 30) -> Facet:
+    """A facet from (value, count) pairs: each value links to the list narrowed (or widened) by it."""
+    selected = set(query.all(name))
+    values = []
+    for value, count in sorted(counts, key=lambda vc: (-vc[1], str(vc[0])))[:limit]:
+        if value is None:
+            continue
+        v = str(value)
+        values.append(FacetValue(v, labels(value), count, query.toggled(name, v), v in selected))
+    return Facet(name, label, values)
+
+
+def sort_options(query: Query, options: dict[str, str], current: str) -> list[SortOption]:
+    return [SortOption(k, label, query.url(sort=k), k == current) for k, label in options.items()]
+
+
+def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
+    """Rows as CSV; cells that a spreadsheet would run as a formula are prefixed with a quote."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(c)) for c in columns])
+    return out.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def json_page(items: list[Any], paging: Paging, total: int, next_url: str | None) -> dict[str, Any]:
+    """The paged JSON envelope of DESIGN §5."""
+    return {"items": items, "page": paging.page, "per_page": paging.per_page, "total": total, "next": next_url}

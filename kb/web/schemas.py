@@ -1,0 +1,170 @@
+"""Typed shapes of the JSON API (DESIGN §5); responses are converted into them, so OpenAPI tells the truth."""
+
+from __future__ import annotations
+
+from typing import Optional, Union
+
+import msgspec
+
+
+class EntityOut(msgspec.Struct):
+    kind: str
+    slug: str
+    name: str
+
+
+class FigureOut(msgspec.Struct):
+    low: Union[float, str, None]
+    high: Union[float, str, None]
+    unit: Optional[str]
+    bound: Optional[str]
+    text: Optional[str]
+
+
+class QualifiersOut(msgspec.Struct):
+    period: str
+    scope: str
+    model: Optional[EntityOut]
+    asserted_by: str
+
+
+class CitationOut(msgspec.Struct):
+    source_id: int
+    quote: str
+    start: Optional[int]
+    end: Optional[int]
+
+
+class ClaimOut(msgspec.Struct):
+    id: int
+    subject: EntityOut
+    attribute: str
+    statement: str
+    figure: Optional[FigureOut]
+    qualifiers: QualifiersOut
+    status: str
+    rank: str
+    confidence: Optional[float]
+    citations: list[CitationOut]
+    version: int
+
+
+class EntitySummaryOut(msgspec.Struct):
+    kind: str
+    slug: str
+    name: str
+    description: str
+    parent: Optional[EntityOut]
+    claims: int
+
+
+class RelationOut(msgspec.Struct):
+    type: str
+    direction: str
+    entity: EntityOut
+
+
+class ContradictionOut(msgspec.Struct):
+    id: int
+    status: str
+    kind: str
+    severity: float
+    summary: str
+    subject: EntityOut
+    attribute: str
+    qualifiers: str
+    claim_ids: list[int]
+    preferred_claim_id: Optional[int]
+    note: str
+
+
+class EntityDetailOut(msgspec.Struct):
+    kind: str
+    slug: str
+    name: str
+    description: str
+    parent: Optional[EntityOut]
+    aliases: list[str]
+    relations: list[RelationOut]
+    claims: list[ClaimOut]
+    claims_total: int
+    contradictions: list[ContradictionOut]
+
+
+class SourceOut(msgspec.Struct):
+    id: int
+    title: str
+    publisher: str
+    author: str
+    url: str
+    published: Optional[str]
+    date_precision: str
+    kind: str
+    derived_from_id: Optional[int]
+    content_hash: Optional[str]
+
+
+class SourceDetailOut(SourceOut):
+    text: Optional[str] = None
+    derived_ids: list[int] = []
+    claim_ids: list[int] = []
+
+
+class SearchEntityOut(msgspec.Struct):
+    kind: str
+    slug: str
+    name: str
+    fuzzy: bool
+
+
+class SearchQuoteOut(msgspec.Struct):
+    citation_id: int
+    claim_id: int
+    source_id: int
+    quote: str
+
+
+class SearchOut(msgspec.Struct):
+    query: str
+    entities: list[SearchEntityOut]
+    claims: list[ClaimOut]
+    quotes: list[SearchQuoteOut]
+    sources: list[SourceOut]
+    totals: dict[str, int]
+
+
+class ClaimPageOut(msgspec.Struct):
+    items: list[ClaimOut]
+    page: int
+    per_page: int
+    total: int
+    next: Optional[str]
+
+
+class EntityPageOut(msgspec.Struct):
+    items: list[EntitySummaryOut]
+    page: int
+    per_page: int
+    total: int
+    next: Optional[str]
+
+
+class ContradictionPageOut(msgspec.Struct):
+    items: list[ContradictionOut]
+    page: int
+    per_page: int
+    total: int
+    next: Optional[str]
+
+
+class SourcePageOut(msgspec.Struct):
+    items: list[SourceOut]
+    page: int
+    per_page: int
+    total: int
+    next: Optional[str]
+
+
+def convert(data, type_):
+    """Check `data` against the declared shape (a mismatch is a bug here, not the client's)."""
+    return msgspec.convert(data, type_, strict=False)

@@ -1,0 +1,82 @@
+"""Full-text search on both engines: claims, quotes, names and aliases, sources; typos; index in sync."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from kb.models import Alias, Claim
+from kb.search import highlight, search
+from tests.web_factories import make_claim, make_entity, make_source
+
+
+def _setup(session: Session):
+    lab = make_entity(session, name="DeepSeek", slug="deepseek")
+    session.add(Alias(entity_id=lab.id, name="深度求索", normalized="深度求索"))
+    source = make_source(session, title="What DeepSeek changed", text="It cost around $5.5 million to train.")
+    claim = make_claim(session, lab, source=source, quote="around $5.5 million", statement="Training was cheap")
+    hidden = make_claim(session, lab, status="proposed", statement="Secret proposal about pelicans")
+    session.commit()
+    return lab, source, claim, hidden
+
+
+def test_finds_each_kind_of_thing(session):
+    lab, source, claim, _ = _setup(session)
+    found = search(session, "deepseek")
+    assert found.entities[0] == lab.id and source.id in found.sources
+    assert claim.id in search(session, "cheap").claims
+    assert search(session, "million").citations, "quotes are searched"
+    assert search(session, "深度求索").entities == [lab.id], "aliases are searched"
+
+
+def test_prefixes_match_and_typos_find_entities(session):
+    lab, *_ = _setup(session)
+    assert lab.id in search(session, "deeps").entities
+    result = search(session, "deepsek")
+    assert lab.id in result.entities and lab.id in result.fuzzy
+
+
+def test_hidden_claims_are_not_found(session):
+    *_, hidden = _setup(session)
+    assert search(session, "pelicans").claims == []
+
+
+def test_index_follows_inserts_updates_and_deletes(session):
+    lab, *_ = _setup(session)
+    claim = make_claim(session, lab, statement="A walrus appeared")
+    session.commit()
+    assert search(session, "walrus").claims == [claim.id]
+    claim.statement = "A narwhal appeared"
+    session.add(claim)
+    session.commit()
+    assert search(session, "walrus").claims == [] and search(session, "narwhal").claims == [claim.id]
+    session.delete(session.exec(select(Claim).where(Claim.id == claim.id)).one())
+    session.commit()
+    assert search(session, "narwhal").claims == []
+
+
+def test_any_input_is_safe(session):
+    _setup(session)
+    for query in ['"', "AND (", "*", "deep* OR", "NEAR(", "'; DROP TABLE claim; --", "a:b", "!!", "", "   "]:
+        result = search(session, query)
+        assert isinstance(result.claims, list)
+
+
+def test_highlight_marks_words_starting_with_terms():
+    assert highlight("DeepSeek built DeepSeek-V3", ["deeps"]) == [
+        ("DeepSeek", True), (" built ", False), ("DeepSeek", True), ("-V3", False)]
+    assert highlight("<b>x</b>", ["b"]) == [("<", False), ("b", True), (">x</", False), ("b", True), (">", False)]
+
+
+def test_search_pages_group_and_mark_results(seeded_settings):
+    from litestar.testing import TestClient
+    from selectolax.lexbor import LexborHTMLParser
+    from kb.web.app import create_app
+    with TestClient(app=create_app(seeded_settings)) as client:
+        doc = LexborHTMLParser(client.get("/search?q=deepsek").text)
+        first = doc.css_first("#r-entities").parent.css_first("a.entity")
+        assert first.attributes["href"] == "/labs/deepseek"
+        doc = LexborHTMLParser(client.get("/search?q=DeepSeek").text)
+        assert {h.attributes["id"] for h in doc.css("h2[id^=r-]")} >= {"r-entities", "r-claims", "r-quotes"}
+        assert all(m.text().lower().startswith("deepseek") for m in doc.css("main mark"))
+        api = client.get("/api/search?q=deepsek").json()
+        assert api["entities"][0]["slug"] == "deepseek"

@@ -10,11 +10,18 @@ from litestar.template.config import TemplateConfig
 
 from kb.config import PROJECT_ROOT, Settings, get_settings
 from kb.db import make_engine
+from kb.web import auth, errors, templating
 from kb.web.controllers import discover
 from kb.web.deps import provide_session
+from kb.web.registration import SingleThreadWrap
 
 STATIC_DIR = PROJECT_ROOT / "kb" / "web" / "static"
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
+
+
+def _template_helpers(engine: JinjaTemplateEngine) -> None:
+    auth.install_template_helpers(engine)
+    templating.install(engine)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -34,8 +41,18 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *discover(),
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
-        dependencies={"session": Provide(provide_session)},
-        template_config=TemplateConfig(directory=TEMPLATE_DIR, engine=JinjaTemplateEngine),
+        dependencies={
+            "session": Provide(provide_session),
+            "current_user": Provide(auth.provide_current_user),
+        },
+        middleware=[auth.session_config(settings).middleware, auth.CurrentUserMiddleware()],
+        csrf_config=auth.csrf_config(settings),
+        exception_handlers={**errors.EXCEPTION_HANDLERS, **auth.EXCEPTION_HANDLERS},
+        template_config=TemplateConfig(
+            directory=TEMPLATE_DIR, engine=JinjaTemplateEngine,
+            engine_callback=_template_helpers,
+        ),
+        plugins=[SingleThreadWrap()],
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         debug=False,

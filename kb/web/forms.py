@@ -1,0 +1,62 @@
+"""Reading submitted HTML forms and sending them back with messages by the fields."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect, Template
+
+from kb.web.auth import safe_next
+
+# The annotation every form handler uses for its body.
+FormBody = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+INVALID = 422
+CONFLICT = 409
+
+
+class Form:
+    """A submitted form: text values trimmed of nothing, repeated fields as lists."""
+
+    def __init__(self, data: dict[str, Any] | None):
+        self.data = dict(data or {})
+        self.data.pop("_csrf_token", None)
+        self.errors: dict[str, str] = {}
+
+    def text(self, name: str, default: str = "") -> str:
+        value = self.data.get(name, default)
+        if isinstance(value, list):
+            value = value[0] if value else default
+        return value if isinstance(value, str) else default
+
+    def values(self, name: str) -> list[str]:
+        value = self.data.get(name, [])
+        return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+
+    def number(self, name: str, *, label: str = "") -> int | None:
+        """An integer field; blank is None, anything else not a number is an error by the field."""
+        value = self.text(name).strip()
+        if not value:
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            self.errors[name] = f"{label or name.replace('_', ' ')} must be a whole number"
+            return None
+
+    def flag(self, name: str) -> bool:
+        return self.text(name) in ("1", "on", "true", "yes")
+
+    def kept(self) -> dict[str, str]:
+        """The user's input, as the form shows it again."""
+        return {k: self.text(k) for k in self.data}
+
+
+def page(template: str, context: dict[str, Any], status_code: int = 200) -> Template:
+    return Template(template, context=context, status_code=status_code)
+
+
+def see_other(target: str, next_url: str | None = None) -> Redirect:
+    """The redirect after a successful POST (303, so the browser GETs the result)."""
+    return Redirect(safe_next(next_url, target), status_code=303)

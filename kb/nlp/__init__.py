@@ -1,0 +1,1 @@
+"""Text processing for ingestion: sentences, names, figures, attributes, subjects and qualifiers."""

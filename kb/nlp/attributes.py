@@ -1,0 +1,214 @@
+"""Which attribute a figure measures: the words around it against the attribute vocabulary."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sqlmodel import Session, select
+
+from kb.models import Attribute
+
+# A figure's unit -> the attribute units it can fill.
+UNIT_FITS = {
+    "USD": ("USD",), "CNY": ("CNY", "USD"), "EUR": ("EUR", "USD"),
+    "USD/Mtok": ("USD/Mtok",), "CNY/Mtok": ("CNY/Mtok", "USD/Mtok"),
+    "%": ("%",), "x": ("x",), "count": ("count",), "month": ("month",), "date": ("date",),
+    "parameters": ("parameters",), "tokens": ("tokens",), "tokens/month": ("tokens/month",),
+    "W": ("W",), "B": ("B",), "B/s": ("B/s",), "FLOP": ("FLOP",), "FLOP/s": ("FLOP/s",),
+}
+# Words that say the same as an attribute's own words in this domain.
+SYNONYMS = {
+    "cheap": ("price", "cost"), "cheaper": ("price", "cost"), "expensive": ("price", "cost"),
+    "costly": ("price", "cost"), "charg": ("price",), "pric": ("price",), "cost": ("cost", "price"),
+    "rais": ("fund",), "capital": ("fund",), "invest": ("investment", "fund"),
+    "behind": ("lag",), "lag": ("lag",), "gap": ("gap", "lag"), "handicap": ("lag",),
+    "engineer": ("headcount", "staff"), "employe": ("headcount", "staff"),
+    "staff": ("headcount", "staff"), "researcher": ("headcount",),
+    "ship": ("shipment",), "shipp": ("shipment",), "pull": ("download",), "download": ("download",),
+    "star": ("star",), "gigawatt": ("capacity", "power"), "megawatt": ("capacity", "power"),
+    "faster": ("speed",), "margin": ("margin",), "revenue": ("revenue",), "user": ("user",),
+    "develop": ("developer",), "experiment": ("experiment",), "model": ("model",),
+    "dataset": ("dataset",), "devic": ("devic",), "rank": ("rank",), "top": ("rank",),
+    "score": ("score",), "accuracy": ("accuracy",), "compress": ("reduction",),
+    "reduc": ("reduction",), "cut": ("cut", "reduction"), "drop": ("cut",), "lower": ("cut",),
+    "grown": ("growth",), "grow": ("growth",), "growth": ("growth",), "expansion": ("growth",),
+    "increas": ("growth",), "spend": ("cost",), "spent": ("cost",), "built": ("cost",),
+    "train": ("train",), "inference": ("inference",), "token": ("token",), "memory": ("memory",),
+    "context": ("context",), "battery": ("battery",), "hour": ("battery",),
+    "release": ("release",), "launch": ("release",), "land": ("release",), "unveil": ("release",),
+    "found": ("found",), "establish": ("found",), "publish": ("publication",),
+    "initiat": ("start",), "began": ("start",), "impos": ("start",), "enact": ("start",),
+    "took effect": ("start",),
+}
+STOP = {
+    "a", "an", "the", "of", "and", "or", "to", "in", "on", "for", "per", "by", "with", "at", "from",
+    "its", "their", "as", "is", "are", "was", "be", "one", "how", "much", "many", "what", "which",
+    "that", "this", "it", "e", "g", "eg", "says", "say", "scope", "when", "than", "other", "another",
+    "relative", "reference", "divided", "number", "used", "us", "only", "such", "where",
+}
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+KIND_WORDS = {"model": "model", "techniqu": "technique", "lab": "lab", "company": "lab",
+              "compani": "lab", "organization": "lab", "platform": "product", "product": "product",
+              "robot": "product", "chip": "chip", "gpu": "chip"}
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            break
+    if len(w) > 4 and w[-1] == w[-2] and w[-1] not in "aeiou":
+        w = w[:-1]  # "shipp" -> "ship"
+    return w
+
+
+def words_of(text: str) -> list[str]:
+    return [stem(w) for w in _WORD.findall(text) if w.lower() not in STOP]
+
+
+_STEMMED_SYNONYMS: dict[str, tuple[str, ...]] = {}
+
+
+def expand(stems: Iterable[str]) -> list[str]:
+    """Stems plus the attribute words they stand for in this domain ("landed" -> "release")."""
+    if not _STEMMED_SYNONYMS:
+        for key, values in SYNONYMS.items():
+            _STEMMED_SYNONYMS[stem(key)] = tuple(stem(v) for v in values)
+    out = []
+    for s in stems:
+        out.append(s)
+        out.extend(_STEMMED_SYNONYMS.get(s, ()))
+    return out
+
+
+def _subject_kind(description: str) -> set[str]:
+    """The kind of entity an attribute is about, when its description names one after the
+    first word ("Cost of training a model" -> model; "Models hosted on ..." counts models)."""
+    for i, word in enumerate(_WORD.findall(description)):
+        kind = KIND_WORDS.get(stem(word))
+        if kind and i > 0:
+            return {kind}
+    return set()
+
+
+def _add(cues: dict[str, float], words: Iterable[str], weight: float) -> None:
+    for w in words:
+        cues[w] = max(cues.get(w, 0.0), weight)
+
+
+def cues_around(text: str, start: int, end: int, lo: int, hi: int, extra: str = "",
+                ) -> tuple[dict[str, float], dict[str, float]]:
+    """Weighted stems around a figure: all of them, and those naming what a count counts.
+
+    Words nearer the figure weigh more; the figure's own label ("input", "total") most."""
+    every: dict[str, float] = {}
+    counted: dict[str, float] = {}
+    before = words_of(text[max(lo, start - 80):start])
+    for distance, w in enumerate(reversed(before)):
+        _add(every, expand([w]), 1.0 / (1 + 0.12 * distance))
+    after_text = text[end:min(hi, end + 50)]
+    after = words_of(after_text)
+    for distance, w in enumerate(after):
+        _add(every, expand([w]), 0.9 / (1 + 0.12 * distance))
+    _add(counted, expand(after[:4]), 1.5)
+    _add(counted, expand(before[-2:]), 1.0)  # "will ship over 50,000": the verb counts too
+    if not after_text.strip(" )") or after_text.lstrip(" )")[:1] in ",.;:–—-":
+        # "a developer base exceeding 500,000.": the counted noun came before the figure
+        _add(counted, expand(before[-4:]), 1.0)
+    label = expand(words_of(extra))
+    _add(every, label, 3.0)
+    _add(counted, label, 3.0)
+    return every, counted
+
+
+@dataclass(frozen=True)
+class AttributeInfo:
+    id: int
+    name: str
+    dimension: str
+    unit: str
+    label: str
+    description: str
+
+
+@dataclass
+class AttributeCatalog:
+    """The attribute vocabulary with weighted words, for matching text around a figure."""
+
+    attributes: list[AttributeInfo]
+    weights: dict[int, dict[str, float]] = field(default_factory=dict)
+    kinds: dict[int, set[str]] = field(default_factory=dict)
+    platform_words: dict[int, set[str]] = field(default_factory=dict)
+    by_stem: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    by_id: dict[int, AttributeInfo] = field(default_factory=dict)
+    by_name: dict[str, AttributeInfo] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, attributes: Iterable[AttributeInfo]) -> AttributeCatalog:
+        catalog = cls(attributes=sorted(attributes, key=lambda a: a.name))
+        docs: dict[int, dict[str, float]] = {}
+        for a in catalog.attributes:
+            weights: dict[str, float] = {}
+            for s in expand(words_of(a.name.replace("_", " ") + " " + a.label)):
+                weights[s] = max(weights.get(s, 0.0), 1.0)
+            for s in expand(words_of(a.description)):
+                weights[s] = max(weights.get(s, 0.0), 0.4)
+            docs[a.id] = weights
+            catalog.by_name[a.name] = a
+            catalog.kinds[a.id] = _subject_kind(a.description)
+            catalog.platform_words[a.id] = {w.lower() for w in _WORD.findall(a.label)
+                                            if w.lower() not in STOP}
+        total = max(len(docs), 1)
+        df: dict[str, int] = {}
+        for weights in docs.values():
+            for s in weights:
+                df[s] = df.get(s, 0) + 1
+        for attribute_id, weights in docs.items():
+            catalog.weights[attribute_id] = {
+                s: w * math.log(1 + total / df[s]) for s, w in weights.items()}
+            for stem_, weight in catalog.weights[attribute_id].items():
+                catalog.by_stem.setdefault(stem_, []).append((attribute_id, weight))
+        catalog.by_id = {a.id: a for a in catalog.attributes}
+        return catalog
+
+    @classmethod
+    def from_session(cls, session: Session) -> AttributeCatalog:
+        rows = session.exec(select(Attribute)).all()
+        return cls.build(AttributeInfo(a.id, a.name, a.dimension, a.unit, a.label, a.description)
+                         for a in rows)
+
+    def fitting(self, unit: str | None) -> list[AttributeInfo]:
+        if unit is None:
+            return list(self.attributes)
+        fits = UNIT_FITS.get(unit, (unit,))
+        return [a for a in self.attributes if a.unit in fits]
+
+    def choose(self, unit: str | None, cues: dict[str, float]) -> tuple[AttributeInfo | None, float]:
+        """The best attribute for a figure in `unit` given weighted context stems, and its score."""
+        fits = UNIT_FITS.get(unit, (unit,)) if unit is not None else None
+        scores: dict[int, float] = {}
+        for stem_, cue in cues.items():
+            for attribute_id, weight in self.by_stem.get(stem_, ()):
+                scores[attribute_id] = scores.get(attribute_id, 0.0) + cue * weight
+        best, best_score = None, 0.0
+        for attribute_id, score in scores.items():
+            a = self.by_id[attribute_id]
+            if (fits is None or a.unit in fits) and (score > best_score or score == best_score
+                                                     and best is not None and a.name < best.name):
+                best, best_score = a, score
+        return best, best_score
+
+    def fallback(self, unit: str | None) -> AttributeInfo | None:
+        """The most general attribute for a unit, when no word around the figure names one."""
+        fitting = self.fitting(unit)
+        if not fitting:
+            return None
+        return min(fitting, key=lambda a: (len(a.label.split()), a.name))

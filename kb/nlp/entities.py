@@ -1,0 +1,256 @@
+"""Finding the knowledge base's entities in text: every alias, near misses, topics and nations."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+from sqlmodel import Session, select
+
+from kb.models import Alias, Entity
+from kb.names import normalize_name
+from kb.nlp.pipeline import Tokens
+from kb.nlp.places import NOUNS, SECTOR_WORDS, nation_of
+
+JOINERS = {"-", "–", "/", "_", "."}
+POSSESSIVES = ("'s", "’s")  # glue inside names: "DeepSeek-V2", "unitree_ros"
+FUZZY_CUTOFF = 90
+MAX_ALIAS_TOKENS = 8
+TOPIC_SLACK = 5  # extra tokens a loosely named topic may spread over ("AI compute in China")
+STOPWORDS = {
+    "a", "an", "the", "of", "and", "or", "to", "in", "on", "for", "per", "by", "with", "at", "from",
+    "its", "their", "as", "is", "are", "was", "be",
+}
+_DIGITS = re.compile(r"[0-9]+")
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    id: int
+    kind: str
+    slug: str
+    name: str
+    parent_id: int | None = None
+
+    @property
+    def ref(self) -> str:
+        return f"{self.kind}:{self.slug}"
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A stretch of text naming an entity (or a nation, whose sector topic may stand for it)."""
+
+    start: int
+    end: int
+    tok_start: int
+    tok_end: int  # exclusive
+    entity_id: int | None
+    how: str  # alias, fuzzy, topic, nation
+    nation: str = ""
+
+
+@lru_cache(maxsize=100_000)
+def _norm(text: str) -> str:
+    return normalize_name(text)
+
+
+@lru_cache(maxsize=100_000)
+def content_word(word: str) -> str:
+    """A word folded for topic matching: nation words to one key, plurals to the singular."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w, word = w[:-2], word[:-2]
+    nation = nation_of(word)
+    if nation:
+        return "@" + nation
+    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
+        w = w[:-1]
+    return w
+
+
+@dataclass
+class EntityIndex:
+    """Aliases of every entity, ready for matching; built once per ingest run."""
+
+    entities: dict[int, EntityInfo]
+    by_norm: dict[str, list[int]] = field(default_factory=dict)
+    needs_capital: dict[str, bool] = field(default_factory=dict)
+    prefixes: set[str] = field(default_factory=set)
+    children: dict[int, list[int]] = field(default_factory=dict)
+    topic_phrases: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
+    topics_by_word: dict[str, list[int]] = field(default_factory=dict)
+    sector_topic: dict[str, int] = field(default_factory=dict)
+    nation_topics: dict[tuple[str, tuple[str, ...]], int] = field(default_factory=dict)
+    fuzzy_choices: list[str] = field(default_factory=list)
+    near_misses: dict[str, int | None] = field(default_factory=dict)  # cache: names recur
+
+    @classmethod
+    def build(cls, entities: Iterable[EntityInfo], aliases: Iterable[tuple[int, str]]) -> EntityIndex:
+        index = cls(entities={e.id: e for e in entities})
+        names = [(e.id, e.name) for e in index.entities.values()]
+        for entity_id, name in [*names, *aliases]:
+            if entity_id in index.entities:
+                index._add_alias(entity_id, name)
+        for e in index.entities.values():
+            if e.parent_id is not None:
+                index.children.setdefault(e.parent_id, []).append(e.id)
+        index.fuzzy_choices = sorted(n for n in index.by_norm if len(n) >= 5)
+        return index
+
+    @classmethod
+    def from_session(cls, session: Session) -> EntityIndex:
+        rows = session.exec(select(Entity.id, Entity.kind, Entity.slug, Entity.name, Entity.parent_id)
+                            .where(Entity.merged_into_id.is_(None))).all()
+        aliases = session.exec(select(Alias.entity_id, Alias.name)).all()
+        return cls.build([EntityInfo(*row) for row in rows], [tuple(a) for a in aliases])
+
+    def _add_alias(self, entity_id: int, name: str) -> None:
+        norm = _norm(name)
+        if not norm:
+            return
+        ids = self.by_norm.setdefault(norm, [])
+        if entity_id not in ids:
+            ids.append(entity_id)
+        entity = self.entities[entity_id]
+        # A name spelled with capitals ("Meta", "Cursor") must not match the plain word; techniques
+        # and topics are common nouns ("quantization", "export controls") and match in any case.
+        capital = any(c.isupper() for c in name) and entity.kind not in ("technique", "topic")
+        self.needs_capital[norm] = self.needs_capital.get(norm, True) and capital
+        for i in range(1, len(norm) + 1):
+            self.prefixes.add(norm[:i])
+        words = tuple(content_word(w) for w in re.findall(r"[\w.'’]+", name)
+                      if w.lower() not in STOPWORDS)
+        if entity.kind == "topic" and len(words) >= 2:
+            phrase = (words, entity_id)
+            if phrase not in self.topic_phrases:
+                self.topic_phrases.append(phrase)
+                for w in set(words):
+                    self.topics_by_word.setdefault(w, []).append(len(self.topic_phrases) - 1)
+            rest = tuple(w for w in words if not w.startswith("@"))
+            for nation in {w[1:] for w in words if w.startswith("@")}:
+                self.nation_topics.setdefault((nation, rest), entity_id)
+                if set(rest) - {"ai"} <= SECTOR_WORDS and set(rest) & SECTOR_WORDS:
+                    self.sector_topic.setdefault(nation, entity_id)
+
+    def counterpart(self, topic_id: int, nation: str) -> int | None:
+        """The same topic for another nation: "Chinese AI startups" -> "US AI startups"."""
+        for (_nation, rest), entity_id in self.nation_topics.items():
+            if entity_id == topic_id and (nation, rest) in self.nation_topics:
+                return self.nation_topics[(nation, rest)]
+        return None
+
+    # --- matching ------------------------------------------------------------------------
+
+    def mentions(self, tokens: Tokens) -> list[Mention]:
+        """Every alias match in the text, longest first, plus nation names."""
+        texts, spaces, prefixes = tokens.texts, tokens.spaces, self.prefixes
+        norms = [_norm(t) for t in texts]
+        out: list[Mention] = []
+        i, n = 0, len(texts)
+        while i < n:
+            found = self._match_at(i, texts, spaces, norms) if norms[i] in prefixes else None
+            if found is not None:
+                end_tok, ids = found
+                out.append(Mention(tokens.starts[i], tokens.end(end_tok - 1), i, end_tok, ids[0], "alias"))
+                i = end_tok
+                continue
+            if texts[i][:1].isupper() and (nation := self._nation_at(i, texts)):
+                out.append(Mention(tokens.starts[i], tokens.end(i), i, i + 1, None, "nation", nation))
+            i += 1
+        return out
+
+    def _match_at(self, i, texts, spaces, norms) -> tuple[int, list[int]] | None:
+        acc = norms[i]
+        if not acc or acc not in self.prefixes or texts[i] in POSSESSIVES:
+            return None
+        best: tuple[int, str] | None = None
+        j, n, used = i, len(texts), 1
+        while True:
+            if acc in self.by_norm:
+                best = (j + 1, acc)
+            if "\n" in spaces[j] or used >= MAX_ALIAS_TOKENS:
+                break
+            k = j + 1
+            while k < n and not norms[k] and texts[k] in JOINERS and "\n" not in spaces[k]:
+                k += 1  # glue inside a name: "DeepSeek-V2", "unitree_ros"
+            if k < n and texts[k] in POSSESSIVES and (acc + norms[k] not in self.prefixes) and \
+                    k + 1 < n and norms[k + 1] and acc + norms[k + 1] in self.prefixes:
+                k += 1  # a possessive inside a name: "DeepSeek R1’s 7B", "Claude’s Opus 4.6"
+            if k >= n or not norms[k] or acc + norms[k] not in self.prefixes:
+                break
+            acc, j, used = acc + norms[k], k, used + 1
+        if best is None:
+            return None
+        end_tok, norm = best
+        if self.needs_capital.get(norm) and not any(
+                c.isupper() for t in texts[i:end_tok] for c in t):
+            return None
+        return end_tok, self.by_norm[norm]
+
+    @staticmethod
+    def _nation_at(i: int, texts: list[str]) -> str | None:
+        word = texts[i]
+        if word.lower() in NOUNS:  # the caller checked the capital: nation names have one
+            return nation_of(word)
+        return None
+
+    def near_miss(self, text: str) -> int | None:
+        """An entity whose alias is within a typo of text ("Deepseek V2", "Anthropics")."""
+        norm = _norm(text)
+        if len(norm) < 5 or not self.fuzzy_choices:
+            return None
+        if norm not in self.near_misses:
+            if len(self.near_misses) > 50_000:
+                self.near_misses.clear()
+            self.near_misses[norm] = _fuzzy_lookup(self, norm)
+        return self.near_misses[norm]
+
+    def topic_mentions(self, tokens: Tokens, first: int, last: int, taken: set[int]) -> list[Mention]:
+        """Topics named loosely: all their words within a short window ("AI compute in China")."""
+        positions: dict[str, list[int]] = {}
+        for i in range(first, last):
+            if i in taken:
+                continue
+            word = tokens.texts[i]
+            if not word[:1].isalnum():
+                continue
+            positions.setdefault(content_word(word), []).append(i)
+        candidates = {p for w in positions for p in self.topics_by_word.get(w, ())}
+        out = []
+        for p in sorted(candidates):
+            words, entity_id = self.topic_phrases[p]
+            if not all(w in positions for w in words):
+                continue
+            span = _tightest(words, positions)
+            if span and span[1] - span[0] <= len(words) + TOPIC_SLACK:
+                a, b = span
+                out.append(Mention(tokens.starts[a], tokens.end(b), a, b + 1, entity_id, "topic"))
+        return out
+
+
+def _tightest(words: tuple[str, ...], positions: dict[str, list[int]]) -> tuple[int, int] | None:
+    """The smallest token window holding every word (tried from each place the first word is)."""
+    best = None
+    for anchor in positions[words[0]]:
+        lo = hi = anchor
+        for w in words[1:]:
+            nearest = min(positions[w], key=lambda p: abs(p - anchor))
+            lo, hi = min(lo, nearest), max(hi, nearest)
+        if best is None or hi - lo < best[1] - best[0]:
+            best = (lo, hi)
+    return best
+
+
+def _fuzzy_lookup(index: EntityIndex, norm: str) -> int | None:
+    match = process.extractOne(norm, index.fuzzy_choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    if match is None:
+        return None
+    choice = match[0]
+    # "Kimi K2.6" is not a typo of "Kimi K2.5": version digits must agree exactly.
+    if _DIGITS.findall(choice) != _DIGITS.findall(norm):
+        return None
+    return index.by_norm[choice][0]

@@ -22,14 +22,17 @@ class Contradiction(SQLModel, table=True):
         CheckConstraint(in_check("status", CONTRADICTION_STATUSES), name="status"),
         CheckConstraint(in_check("kind", CONTRADICTION_KINDS), name="kind"),
         Index("ix_contradiction_status_severity", "status", "severity"),
+        Index("ix_contradiction_subject_attribute", "subject_id", "attribute_id"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     group_key: str = Field(max_length=400)
     kind: str = Field(default="value", max_length=20)
-    subject_id: int = Field(foreign_key="entity.id", index=True)
+    subject_id: int = Field(foreign_key="entity.id")
     attribute_id: int = Field(foreign_key="attribute.id", index=True)
     qualifiers: str = Field(default="", max_length=400)
+    # For a conflict between authorities: the one source that quotes them all.
+    source_id: Optional[int] = Field(default=None, foreign_key="source.id")
     status: str = Field(default="open", max_length=12)
     severity: float = Field(default=0.0)
     summary: str = Field(default="", sa_type=Text)
@@ -52,3 +55,5 @@ class ContradictionMember(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     contradiction_id: int = Field(foreign_key="contradiction.id", index=True)
     claim_id: int = Field(foreign_key="claim.id", index=True)
+    # False for a claim shown as context: it fits every conflicting figure in the group.
+    in_conflict: bool = Field(default=True)

@@ -1,12 +1,14 @@
 """Full-text search over claims, quotes, entity names and aliases, and sources: one function, two engines.
 
-SQLite answers from FTS5 tables and PostgreSQL from `to_tsvector` expression indexes (see
+SQLite answers from FTS5 tables and PostgreSQL from stored tsvector columns with GIN indexes (see
 `kb.search.schema`); rapidfuzz adds entities whose names are near misses of the query.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 from sqlalchemy import text
@@ -14,13 +16,34 @@ from sqlmodel import Session
 
 from kb.names import normalize_name
 from kb.search.fuzzy import fuzzy_entities
-from kb.search.schema import INDEXED, PG_CONFIG
+from kb.search.schema import INDEXED, PG_COLUMN, PG_CONFIG
 
-# Ranking looks at this many matches per group; past it, results are the best of those.
-CANDIDATES = 2000
+# Ranking looks at this many matches per group; past it, results are the best of those, and the
+# group's total says "COUNT_CAP" (it is never counted further).
+CANDIDATES = 1000
+SQLITE_RANKED = 200
 COUNT_CAP = 1000
 HIDDEN = "('proposed', 'rejected')"
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One group's search: the table matched (as `t`), the id it yields, and what readers may see of it."""
+
+    table: str
+    result: str = "id"
+    join: str = ""
+    where: str = "TRUE"
+
+
+PLANS = {
+    "claims": Plan("claim", where=f"t.status NOT IN {HIDDEN}"),
+    "citations": Plan("citation", join="JOIN claim c ON c.id = t.claim_id", where=f"c.status NOT IN {HIDDEN}"),
+    "sources": Plan("source"),
+    "entities": Plan("entity"),
+    "aliases": Plan("alias", result="entity_id"),
+}
 
 
 @dataclass
@@ -48,20 +71,16 @@ def search(session: Session, query: str, *, limit: int = 10) -> SearchIds:
     result = SearchIds(query=query, terms=terms)
     if not terms:
         return result
-    engine = _sqlite if session.get_bind().dialect.name == "sqlite" else _postgres
-    plan = {
-        "claims": ("claim", f"JOIN claim t ON t.id = m.id WHERE t.status NOT IN {HIDDEN}"),
-        "citations": ("citation", f"JOIN citation t ON t.id = m.id JOIN claim c ON c.id = t.claim_id "
-                                  f"WHERE c.status NOT IN {HIDDEN}"),
-        "sources": ("source", "JOIN source t ON t.id = m.id"),
-    }
-    for group, (table, join) in plan.items():
-        ids, total = engine(session, terms, table, join, limit)
-        setattr(result, group, ids)
-        result.totals[group] = total
-    names, _ = engine(session, terms, "entity", "JOIN entity t ON t.id = m.id", limit)
-    aliases, _ = engine(session, terms, "alias", "JOIN alias a ON a.id = m.id JOIN entity t ON t.id = a.entity_id",
-                        limit)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    with nullcontext() if sqlite else _pg_settings(session, max_parallel_workers_per_gather="0"):
+        # Each query wants a handful of rows: starting parallel workers costs more than it saves.
+        engine = _sqlite if sqlite else _postgres
+        for group in ("claims", "citations", "sources"):
+            ids, total = engine(session, terms, PLANS[group], limit)
+            setattr(result, group, ids)
+            result.totals[group] = total
+        names, _ = engine(session, terms, PLANS["entities"], limit)
+        aliases, _ = engine(session, terms, PLANS["aliases"], limit)
     exact = _exact_entities(session, query)
     ordered = list(dict.fromkeys(exact + aliases + names))
     for entity_id, _score in fuzzy_entities(session, query, limit=limit):
@@ -82,37 +101,71 @@ def _exact_entities(session: Session, query: str) -> list[int]:
     ).scalars())
 
 
-def _sqlite(session: Session, terms: list[str], table: str, join: str, limit: int) -> tuple[list[int], int]:
-    fts = INDEXED[table].fts
-    match = " AND ".join('"' + t.replace('"', '""') + '"*' for t in terms)
-    matched = f"SELECT rowid AS id, rank FROM {fts} WHERE {fts} MATCH :match LIMIT {CANDIDATES}"
+def _sqlite(session: Session, terms: list[str], plan: Plan, limit: int) -> tuple[list[int], int]:
+    # Whole words first: FTS5 streams one word's matches and stops at the LIMIT, but merges every
+    # match of a prefix before returning the first; prefixes only widen a search that found too few.
+    words = ['"' + t.replace('"', '""') + '"' for t in terms]
+    found = _sqlite_matches(session, plan, " AND ".join(words), limit)
+    if found[1] >= limit:
+        return found
+    return _sqlite_matches(session, plan, " AND ".join(f"{w}*" for w in words), limit)
+
+
+def _sqlite_matches(session: Session, plan: Plan, match: str, limit: int) -> tuple[list[int], int]:
+    fts = INDEXED[plan.table].fts
+    visible = f'JOIN "{plan.table}" t ON t.id = m.id {plan.join} WHERE {plan.where}'
+    # bm25 reads each candidate's statistics: rank fewer candidates than PostgreSQL, count the rest unranked.
+    candidates = f"SELECT rowid AS id, rank FROM {fts} WHERE {fts} MATCH :match LIMIT {SQLITE_RANKED}"
     ids = session.execute(
-        text(f"SELECT t.id FROM ({matched}) m {join} ORDER BY m.rank LIMIT :limit"),
-        {"match": match, "limit": limit},
-    ).scalars().all()
+        text(f"SELECT t.{plan.result} FROM ({candidates}) m {visible} ORDER BY m.rank LIMIT :limit"),
+        {"match": match, "limit": limit}).scalars().all()
     total = len(ids)
     if total == limit:
         total = session.execute(text(
             f"SELECT count(*) FROM (SELECT rowid AS id FROM {fts} WHERE {fts} MATCH :match "
-            f"LIMIT {COUNT_CAP}) m {join}"), {"match": match}).scalar_one()
+            f"LIMIT {COUNT_CAP}) m {visible}"), {"match": match}).scalar_one()
     return list(dict.fromkeys(ids)), total
 
 
-def _postgres(session: Session, terms: list[str], table: str, join: str, limit: int) -> tuple[list[int], int]:
-    vector = INDEXED[table].pg_vector()
-    tsquery = " & ".join(f"{t}:*" for t in terms)
-    matched = (f'SELECT id, ts_rank({vector}, q) AS rank FROM "{table}", '
-               f"to_tsquery('{PG_CONFIG}', :tsq) q WHERE {vector} @@ q LIMIT {CANDIDATES}")
-    params = {"tsq": tsquery, "limit": limit}
-    ids = session.execute(
-        text(f"SELECT t.id FROM ({matched}) m {join} ORDER BY m.rank DESC, t.id LIMIT :limit"), params
-    ).scalars().all()
-    total = len(ids)
-    if total == limit:
-        total = session.execute(text(
-            f'SELECT count(*) FROM (SELECT id FROM "{table}", to_tsquery(\'{PG_CONFIG}\', :tsq) q '
-            f"WHERE {vector} @@ q LIMIT {COUNT_CAP}) m {join}"), {"tsq": tsquery}).scalar_one()
-    return list(dict.fromkeys(ids)), total
+def _postgres(session: Session, terms: list[str], plan: Plan, limit: int) -> tuple[list[int], int]:
+    # Whole words (stemmed) first: the planner knows how common a word is and picks the GIN index for a
+    # rare one, or reads the table in order for a common one, stopping at the candidates it needs.
+    found = _pg_matches(session, plan, " & ".join(terms), limit)
+    if found[1] >= limit:
+        return found
+    # Too few: widen to words starting with the terms. The planner cannot tell how common a prefix is
+    # and may then read the whole table for nothing; the GIN index is the better bet every time.
+    with _pg_settings(session, enable_seqscan="off"):
+        return _pg_matches(session, plan, " & ".join(f"{t}:*" for t in terms), limit)
+
+
+def _pg_matches(session: Session, plan: Plan, tsquery: str, limit: int) -> tuple[list[int], int]:
+    # Only the candidates are ranked, from the stored vector; their count is the (capped) total.
+    candidates = (f"SELECT t.id, t.{plan.result} AS result, ts_rank(t.{PG_COLUMN}, q) AS rank "
+                  f'FROM "{plan.table}" t {plan.join} CROSS JOIN to_tsquery(\'{PG_CONFIG}\', :tsq) q '
+                  f"WHERE t.{PG_COLUMN} @@ q AND {plan.where} LIMIT {CANDIDATES}")
+    rows = session.execute(text(
+        f"SELECT m.result, count(*) OVER () FROM ({candidates}) m ORDER BY m.rank DESC, m.id LIMIT :limit"),
+        {"tsq": tsquery, "limit": limit}).all()
+    return _found(rows)
+
+
+def _found(rows) -> tuple[list[int], int]:
+    """Ids in order without repeats, and how many candidates matched (at most COUNT_CAP)."""
+    total = min(rows[0][1], COUNT_CAP) if rows else 0
+    return list(dict.fromkeys(r[0] for r in rows)), total
+
+
+@contextmanager
+def _pg_settings(session: Session, **settings: str) -> Iterator[None]:
+    """PostgreSQL planner settings for the statements inside; rolling back the savepoint restores them."""
+    savepoint = session.begin_nested()
+    try:
+        for name, value in settings.items():
+            session.execute(text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value})
+        yield
+    finally:
+        savepoint.rollback()
 
 
 def highlight(value: str, terms: list[str]) -> list[tuple[str, bool]]:

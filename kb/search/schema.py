@@ -2,9 +2,11 @@
 
 On SQLite each searchable table has an external-content FTS5 table (`fts_<table>`) whose rows
 triggers insert, update and delete together with the table's, so every writer (services, seeds,
-`load`, importers) keeps the index in sync without calling anything. On PostgreSQL the index is an
-expression index over `to_tsvector`, which the database maintains itself. `install` runs after every
-`migrate`; `rebuild` refills the SQLite tables from scratch (after a bulk load that bypassed them).
+`load`, importers) keeps the index in sync without calling anything. On PostgreSQL each table has a
+stored generated `fts_document` tsvector column with a GIN index, which the database maintains
+itself; storing the vector spares every search from recomputing `to_tsvector` for each candidate
+row it ranks or rechecks. `install` runs after every `migrate`; `rebuild` refills the SQLite tables
+from scratch (after a bulk load that bypassed them).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 PG_CONFIG = "english"
+PG_COLUMN = "fts_document"
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class Indexed:
         return f"fts_{self.table}"
 
     def pg_vector(self, alias: str | None = None) -> str:
-        """The to_tsvector expression; identical text in the index and in queries, so the index is used."""
+        """The to_tsvector expression the stored `fts_document` column is generated from."""
         prefix = f"{alias}." if alias else ""
         joined = " || ' ' || ".join(f"coalesce({prefix}{c}, '')" for c in self.columns)
         return f"to_tsvector('{PG_CONFIG}', {joined})"
@@ -43,7 +46,7 @@ INDEXED = {
 
 
 def is_search_object(name: str | None) -> bool:
-    """True for the tables and indexes this module owns (Alembic's autogenerate leaves them alone)."""
+    """True for the tables, columns and indexes this module owns (Alembic's autogenerate leaves them alone)."""
     return bool(name) and (name.startswith("fts_") or name.startswith("ix_fts_"))
 
 
@@ -77,17 +80,29 @@ def install(connection: Connection) -> bool:
                 connection.exec_driver_sql(f"INSERT INTO {ix.fts}({ix.fts}) VALUES ('rebuild')")
                 created = True
         return created
-    existing = set(connection.execute(text(
-        "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'ix_fts_%'")).scalars())
+    columns = set(connection.execute(text(
+        "SELECT table_name FROM information_schema.columns WHERE column_name = :c AND table_schema = current_schema()"
+    ), {"c": PG_COLUMN}).scalars())
+    indexes = dict(connection.execute(text(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE 'ix\\_fts\\_%' "
+        "AND schemaname = current_schema()")).all())
+    created = False
     for ix in INDEXED.values():
-        if f"ix_fts_{ix.table}" not in existing:
+        name = f"ix_fts_{ix.table}"
+        if ix.table not in columns:
             connection.exec_driver_sql(
-                f'CREATE INDEX IF NOT EXISTS ix_fts_{ix.table} ON "{ix.table}" USING gin ({ix.pg_vector()})')
-    return len(existing) < len(INDEXED)
+                f'ALTER TABLE "{ix.table}" ADD COLUMN {PG_COLUMN} tsvector '
+                f"GENERATED ALWAYS AS ({ix.pg_vector()}) STORED")
+            created = True
+        if PG_COLUMN not in indexes.get(name, ""):  # missing, or the older expression index
+            connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+            connection.exec_driver_sql(f'CREATE INDEX {name} ON "{ix.table}" USING gin ({PG_COLUMN})')
+            created = True
+    return created
 
 
 def rebuild(connection: Connection) -> None:
-    """Refill the index from the tables (SQLite); PostgreSQL's expression indexes need nothing."""
+    """Refill the index from the tables (SQLite); PostgreSQL's generated columns need nothing."""
     if connection.dialect.name == "sqlite":
         install(connection)
         for ix in INDEXED.values():
@@ -103,3 +118,4 @@ def drop(connection: Connection) -> None:
             connection.exec_driver_sql(f"DROP TABLE IF EXISTS {ix.fts}")
         else:
             connection.exec_driver_sql(f"DROP INDEX IF EXISTS ix_fts_{ix.table}")
+            connection.exec_driver_sql(f'ALTER TABLE "{ix.table}" DROP COLUMN IF EXISTS {PG_COLUMN}')

@@ -19,9 +19,9 @@ STATIC_DIR = PROJECT_ROOT / "kb" / "web" / "static"
 TEMPLATE_DIR = PROJECT_ROOT / "templates"
 
 
-def _template_helpers(engine: JinjaTemplateEngine) -> None:
+def _template_helpers(engine: JinjaTemplateEngine, settings: Settings) -> None:
     auth.install_template_helpers(engine)
-    templating.install(engine)
+    templating.install(engine, reload=settings.is_development)
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers={**errors.EXCEPTION_HANDLERS, **auth.EXCEPTION_HANDLERS},
         template_config=TemplateConfig(
             directory=TEMPLATE_DIR, engine=JinjaTemplateEngine,
-            engine_callback=_template_helpers,
+            engine_callback=lambda engine: _template_helpers(engine, settings),
         ),
         plugins=[SingleThreadWrap()],
         on_startup=[on_startup],

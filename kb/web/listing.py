@@ -7,6 +7,7 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -91,14 +92,24 @@ class Query:
         return with_query(self.path, sorted(kept, key=lambda kv: kv[0]))
 
     def toggled(self, name: str, value: str) -> str:
-        if (name, value) in self.params:
-            return self.without(name, value)
-        kept = [(k, v) for k, v in self.params if k not in (name, "page")] + [(name, value)]
-        return with_query(self.path, sorted(kept, key=lambda kv: kv[0]))
+        return self.toggler(name)(value)
+
+    def toggler(self, name: str) -> Callable[[str], str]:
+        """`toggled` for many values of one parameter: the rest of the query is encoded once."""
+        kept = sorted(((k, v) for k, v in self.params if k not in (name, "page")), key=lambda kv: kv[0])
+        before = urlencode([(k, v) for k, v in kept if k < name])
+        after = urlencode([(k, v) for k, v in kept if k > name])
+
+        def url(value: str) -> str:
+            if (name, value) in self.params:
+                return self.without(name, value)
+            return f"{self.path}?" + "&".join(p for p in (before, urlencode([(name, value)]), after) if p)
+        return url
 
 
-def capped_count(session: Session, query, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """How many rows `query` matches, counting no further than `cap`; (count, exact)."""
+def capped_count(session: Session, query, cap: int | None = None) -> tuple[int, bool]:
+    """How many rows `query` matches, counting no further than `cap` (COUNT_CAP); (count, exact)."""
+    cap = COUNT_CAP if cap is None else cap
     limited = query.with_only_columns(query.selected_columns[0]).order_by(None).limit(cap + 1).subquery()
     n = session.execute(select(func.count()).select_from(limited)).scalar_one()
     return (n, True) if n <= cap else (cap, False)
@@ -118,12 +129,13 @@ def facet(query: Query, name: str, label: str, counts: Iterable[tuple[Any, int]]
           labels: Callable[[Any], str] = str, limit: int = 30) -> Facet:
     """A facet from (value, count) pairs: each value links to the list narrowed (or widened) by it."""
     selected = set(query.all(name))
+    toggled = query.toggler(name)
     values = []
     for value, count in sorted(counts, key=lambda vc: (-vc[1], str(vc[0])))[:limit]:
         if value is None:
             continue
         v = str(value)
-        values.append(FacetValue(v, labels(value), count, query.toggled(name, v), v in selected))
+        values.append(FacetValue(v, labels(value), count, toggled(v), v in selected))
     return Facet(name, label, values)
 
 
@@ -156,6 +168,6 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def json_page(items: list[Any], paging: Paging, total: int, next_url: str | None) -> dict[str, Any]:
-    """The paged JSON envelope of DESIGN §5."""
+def json_page(items: list[Any], paging: Paging, total: int | None, next_url: str | None) -> dict[str, Any]:
+    """The paged JSON envelope of DESIGN §5; `total` is None where the list counts no further than COUNT_CAP."""
     return {"items": items, "page": paging.page, "per_page": paging.per_page, "total": total, "next": next_url}

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Annotated, Optional, Union
 
 import msgspec
+
+from kb.web.listing import COUNT_CAP
 
 
 class EntityOut(msgspec.Struct):
@@ -137,7 +139,9 @@ class ClaimPageOut(msgspec.Struct):
     items: list[ClaimOut]
     page: int
     per_page: int
-    total: int
+    # Counting a million matches would cost more than the page itself.
+    total: Annotated[Optional[int], msgspec.Meta(
+        description=f"How many claims match, exact up to {COUNT_CAP:,}; null when more match.")]
     next: Optional[str]
 
 

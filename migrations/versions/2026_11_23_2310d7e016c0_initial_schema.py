@@ -2,7 +2,7 @@
 
 Revision ID: 2310d7e016c0
 Revises: 
-Create Date: 2026-11-23 07:01:58.876252
+Create Date: 2026-11-23 07:57:37.732128
 """
 from alembic import op
 import sqlalchemy as sa
@@ -147,7 +147,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_claim_attribute_id'), ['attribute_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_claim_model_id'), ['model_id'], unique=False)
         batch_op.create_index('ix_claim_status_created', ['status', 'created_at'], unique=False)
-        batch_op.create_index('ix_claim_subject_attribute', ['subject_id', 'attribute_id'], unique=False)
+        batch_op.create_index('ix_claim_status_id', ['status', 'id'], unique=False)
+        batch_op.create_index('ix_claim_subject_ranking', ['subject_id', 'attribute_id', 'status', 'rank', 'confidence', 'id'], unique=False)
 
     op.create_table('event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -197,6 +198,7 @@ def upgrade() -> None:
     sa.Column('subject_id', sa.Integer(), nullable=False),
     sa.Column('attribute_id', sa.Integer(), nullable=False),
     sa.Column('qualifiers', sqlmodel.sql.sqltypes.AutoString(length=400), nullable=False),
+    sa.Column('source_id', sa.Integer(), nullable=True),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
     sa.Column('severity', sa.Float(), nullable=False),
     sa.Column('summary', sa.Text(), nullable=False),
@@ -215,6 +217,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['attribute_id'], ['attribute.id'], name=op.f('fk_contradiction_attribute_id_attribute')),
     sa.ForeignKeyConstraint(['preferred_claim_id'], ['claim.id'], name=op.f('fk_contradiction_preferred_claim_id_claim')),
     sa.ForeignKeyConstraint(['resolved_by_id'], ['user.id'], name=op.f('fk_contradiction_resolved_by_id_user')),
+    sa.ForeignKeyConstraint(['source_id'], ['source.id'], name=op.f('fk_contradiction_source_id_source')),
     sa.ForeignKeyConstraint(['subject_id'], ['entity.id'], name=op.f('fk_contradiction_subject_id_entity')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contradiction')),
     sa.UniqueConstraint('group_key', name=op.f('uq_contradiction_group_key'))
@@ -222,7 +225,7 @@ def upgrade() -> None:
     with op.batch_alter_table('contradiction', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_contradiction_attribute_id'), ['attribute_id'], unique=False)
         batch_op.create_index('ix_contradiction_status_severity', ['status', 'severity'], unique=False)
-        batch_op.create_index(batch_op.f('ix_contradiction_subject_id'), ['subject_id'], unique=False)
+        batch_op.create_index('ix_contradiction_subject_attribute', ['subject_id', 'attribute_id'], unique=False)
 
     op.create_table('derivation',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -235,6 +238,10 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_derivation')),
     sa.UniqueConstraint('claim_id', name=op.f('uq_derivation_claim_id'))
     )
+    with op.batch_alter_table('derivation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_derivation_denominator_id'), ['denominator_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_derivation_numerator_id'), ['numerator_id'], unique=False)
+
     op.create_table('relation',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('subject_id', sa.Integer(), nullable=False),
@@ -256,6 +263,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('contradiction_id', sa.Integer(), nullable=False),
     sa.Column('claim_id', sa.Integer(), nullable=False),
+    sa.Column('in_conflict', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['claim_id'], ['claim.id'], name=op.f('fk_contradictionmember_claim_id_claim')),
     sa.ForeignKeyConstraint(['contradiction_id'], ['contradiction.id'], name=op.f('fk_contradictionmember_contradiction_id_contradiction')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contradictionmember')),
@@ -280,9 +288,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_relation_object_id'))
 
     op.drop_table('relation')
+    with op.batch_alter_table('derivation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_derivation_numerator_id'))
+        batch_op.drop_index(batch_op.f('ix_derivation_denominator_id'))
+
     op.drop_table('derivation')
     with op.batch_alter_table('contradiction', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_contradiction_subject_id'))
+        batch_op.drop_index('ix_contradiction_subject_attribute')
         batch_op.drop_index('ix_contradiction_status_severity')
         batch_op.drop_index(batch_op.f('ix_contradiction_attribute_id'))
 
@@ -298,7 +310,8 @@ def downgrade() -> None:
 
     op.drop_table('event')
     with op.batch_alter_table('claim', schema=None) as batch_op:
-        batch_op.drop_index('ix_claim_subject_attribute')
+        batch_op.drop_index('ix_claim_subject_ranking')
+        batch_op.drop_index('ix_claim_status_id')
         batch_op.drop_index('ix_claim_status_created')
         batch_op.drop_index(batch_op.f('ix_claim_model_id'))
         batch_op.drop_index(batch_op.f('ix_claim_attribute_id'))

@@ -5,21 +5,22 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from kb.models import Citation, Contradiction, ContradictionMember, Entity, Source
 from kb.web.contexts.common import (
-    CLAIM, HIDDEN_STATUSES, AttributeRef, ClaimView, claim_views, load_attributes, visible,
+    CLAIM, HIDDEN_STATUSES, AttributeRef, claim_views, load_attributes, visible,
 )
 from kb.web.listing import (
-    COUNT_CAP, ActiveFilter, ListPage, Query, capped_count, exact_count, facet, page_info,
+    ActiveFilter, ListPage, Query, capped_count, exact_count, facet, page_info,
     sort_options,
 )
 from kb.web.pagination import Paging
 
 # Facets count the newest this many matches; past that they say so.
 FACET_SAMPLE = 500
+FACET_VALUES = 30  # sources shown in their facet, the most cited first
 FILTERS = ("subject", "attribute", "status", "source", "lab", "kind", "conflict")
 SORTS = {
     "newest": ("Newest", (CLAIM.c.id.desc(),)),
@@ -103,8 +104,12 @@ def claim_filter(session: Session, q: Query, attributes: dict[int, AttributeRef]
 
 
 def claim_list(session: Session, q: Query, paging: Paging, *, exact_total: bool = False,
-               with_facets: bool = True) -> tuple[ListPage, list]:
-    """The /claims page: its context, and the claim rows it shows (for .json and .csv)."""
+               with_facets: bool = True, with_views: bool = True) -> tuple[ListPage, list]:
+    """The /claims page: its context, and the claim rows it shows (for .json and .csv).
+
+    The total is exact up to COUNT_CAP matches unless `exact_total`; without `with_views` the page's
+    rows are left empty for callers that serialize the returned claim rows themselves.
+    """
     attributes = load_attributes(session)
     cf = claim_filter(session, q, attributes)
     sort = q.get("sort") if q.get("sort") in SORTS else "newest"
@@ -120,45 +125,48 @@ def claim_list(session: Session, q: Query, paging: Paging, *, exact_total: bool 
     has_next = len(rows) > paging.per_page
     rows = rows[:paging.per_page]
     page = ListPage(
-        title="Claims", path=q.path, rows=claim_views(session, rows, attributes=attributes),
+        title="Claims", path=q.path,
+        rows=claim_views(session, rows, attributes=attributes) if with_views else [],
         paging=page_info(q, paging, total, exact, has_next), filters=cf.filters,
         sorts=sort_options(q, {k: v[0] for k, v in SORTS.items()}, sort),
         json_url=q.url("/claims.json", drop=()), csv_url=q.url("/claims.csv", drop=()),
         problems=cf.problems,
     )
     if with_facets and not cf.empty:
-        page.facets, page.facets_sampled = _facets(session, q, cf.query, attributes, sampled=not exact)
+        page.facets = _facets(session, q, cf.query, attributes)
+        page.facets_sampled = not exact or total > FACET_SAMPLE
     return page, rows
 
 
-def _facets(session, q: Query, stmt, attributes, *, sampled: bool):
-    """Facet counts over the newest FACET_SAMPLE matches (all of them when there are fewer), in four queries."""
-    sample = session.execute(
-        stmt.with_only_columns(CLAIM.c.id, CLAIM.c.status, CLAIM.c.attribute_id, CLAIM.c.subject_id)
-        .order_by(None).order_by(CLAIM.c.id.desc()).limit(FACET_SAMPLE + 1)).all()
-    partial = len(sample) > FACET_SAMPLE
-    sample = sample[:FACET_SAMPLE]
-    subjects = {r.id: r for r in session.execute(select(Entity.id, Entity.kind, Entity.parent_id).where(
-        Entity.id.in_({r.subject_id for r in sample})))} if sample else {}
-    lab_ids = {i for s in subjects.values() for i in (s.id if s.kind == "lab" else None, s.parent_id) if i}
-    labs = dict(session.execute(select(Entity.id, Entity.slug).where(Entity.id.in_(lab_ids), Entity.kind == "lab")).all()) \
-        if lab_ids else {}
-    source_counts = session.execute(
-        select(Citation.source_id, func.count(func.distinct(Citation.claim_id)))
-        .where(Citation.claim_id.in_([r.id for r in sample])).group_by(Citation.source_id)).all() if sample else []
-    titles = dict(session.execute(select(Source.id, Source.title).where(
-        Source.id.in_([s for s, _ in source_counts]))).all()) if source_counts else {}
-    statuses = Counter(r.status for r in sample)
-    attrs = Counter(attributes[a].name for a in Counter(r.attribute_id for r in sample).elements())
-    per_subject = Counter(r.subject_id for r in sample)
-    kinds, lab_counts = Counter(), Counter()
-    for subject_id, n in per_subject.items():
-        subject = subjects.get(subject_id)
-        if subject is not None:
-            kinds[subject.kind] += n
-            for lab_id in {subject.id if subject.kind == "lab" else None, subject.parent_id}:
-                if lab_id in labs:
-                    lab_counts[labs[lab_id]] += n
+def _facets(session, q: Query, stmt, attributes):
+    """Facet counts over the newest FACET_SAMPLE matches, grouped by the database in two queries."""
+    sample = (stmt.with_only_columns(CLAIM.c.id, CLAIM.c.status, CLAIM.c.attribute_id, CLAIM.c.subject_id)
+              .order_by(None).order_by(CLAIM.c.id.desc()).limit(FACET_SAMPLE).subquery("sample"))
+    subject = Entity.__table__.alias("subject")
+    parent = Entity.__table__.alias("parent")
+    # A claim counts for its subject's lab: the subject itself, or a model's parent lab.
+    own_lab = case((subject.c.kind == "lab", subject.c.slug))
+    parent_lab = case((parent.c.kind == "lab", parent.c.slug))
+    cells = session.execute(
+        select(sample.c.status, sample.c.attribute_id, subject.c.kind, own_lab, parent_lab, func.count())
+        .select_from(sample).join(subject, subject.c.id == sample.c.subject_id)
+        .outerjoin(parent, parent.c.id == subject.c.parent_id)
+        .group_by(sample.c.status, sample.c.attribute_id, subject.c.kind, own_lab, parent_lab)).all()
+    statuses, attrs, kinds, labs = Counter(), Counter(), Counter(), Counter()
+    for status, attribute_id, kind, lab, parent_slug, n in cells:
+        statuses[status] += n
+        attrs[attributes[attribute_id].name] += n
+        kinds[kind] += n
+        for slug in {lab, parent_slug} - {None}:
+            labs[slug] += n
+    n = func.count(func.distinct(Citation.claim_id)).label("n")
+    cited = (select(Citation.source_id, n).join(sample, sample.c.id == Citation.claim_id)
+             .group_by(Citation.source_id).order_by(n.desc(), Citation.source_id).limit(FACET_VALUES)
+             .subquery("cited"))
+    # Titles for the most cited sources only, not for every citation in the sample.
+    sources = session.execute(select(cited.c.source_id, Source.title, cited.c.n)
+                              .join(Source, Source.id == cited.c.source_id)).all()
+    titles = {s: title for s, title, _ in sources}
     label_of = {a.name: a.label for a in attributes.values()}
     facets = [
         facet(q, "status", "Status", [(s, n) for s, n in statuses.items()
@@ -166,7 +174,7 @@ def _facets(session, q: Query, stmt, attributes, *, sampled: bool):
               labels=lambda s: s.replace("_", " ")),
         facet(q, "attribute", "Attribute", attrs.items(), labels=lambda a: label_of.get(a, a)),
         facet(q, "kind", "Subject kind", kinds.items()),
-        facet(q, "lab", "Lab", lab_counts.items()),
-        facet(q, "source", "Source", source_counts, labels=lambda s: titles.get(s, str(s))),
+        facet(q, "lab", "Lab", labs.items()),
+        facet(q, "source", "Source", [(s, n) for s, _, n in sources], labels=lambda s: titles.get(s, str(s))),
     ]
-    return [f for f in facets if f.values], partial
+    return [f for f in facets if f.values]

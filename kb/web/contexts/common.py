@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import ARRAY, any_, bindparam, case, func, select
 from sqlmodel import Session
 
 from kb.models import Attribute, Citation, Claim, Contradiction, ContradictionMember, Entity, Source
@@ -24,6 +25,10 @@ STATUS_ORDER = case(
     (CLAIM.c.status == "verified", 0), (CLAIM.c.status == "unverified", 1),
     (CLAIM.c.status == "needs_verification", 2), (CLAIM.c.status == "disputed", 3), else_=4,
 )
+# The same preference as one number, smaller is better: the (rank, status) tier, then the higher
+# confidence (confidence lies in [0, 1]; none sorts last). Lets the database find each group's best
+# claim with MIN() over an index instead of sorting the group.
+PREFERENCE_KEY = (RANK_ORDER * 5 + STATUS_ORDER) * 10 + func.coalesce(1 - CLAIM.c.confidence, 9)
 
 
 @dataclass(frozen=True)
@@ -33,7 +38,7 @@ class EntityRef:
     slug: str
     name: str
 
-    @property
+    @cached_property
     def url(self) -> str:
         return urls.entity_url(self.kind, self.slug)
 
@@ -50,7 +55,7 @@ class AttributeRef:
     unit: str
     dimension: str
 
-    @property
+    @cached_property
     def url(self) -> str:
         return urls.with_query("/claims", {"attribute": self.name})
 
@@ -130,7 +135,8 @@ class ClaimView:
     def url(self) -> str:
         return urls.claim_url(self.id)
 
-    @property
+    # Views are built once per request and read many times by the templates: computed once each.
+    @cached_property
     def figure(self) -> str:
         return format_figure(self.low, self.high, self.unit, self.bound)
 
@@ -142,7 +148,7 @@ class ClaimView:
     def has_figure(self) -> bool:
         return self.unit is not None and (self.low is not None or self.high is not None)
 
-    @property
+    @cached_property
     def open_contradictions(self) -> list[ContradictionRef]:
         return [c for c in self.contradictions if c.status == "open"]
 
@@ -176,11 +182,18 @@ SOURCE_REF_COLUMNS = (
 )
 
 
+def among(session: Session, column, ids: Iterable[int]):
+    """`column IN ids`; on PostgreSQL one array parameter, so the statement's text and plan are reused."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(ids), type_=ARRAY(column.type)))
+    return column.in_(ids)
+
+
 def load_entities(session: Session, ids: Iterable[int]) -> dict[int, EntityRef]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    rows = session.execute(select(*ENTITY_REF_COLUMNS).where(Entity.id.in_(wanted)))
+    rows = session.execute(select(*ENTITY_REF_COLUMNS).where(among(session, Entity.id, wanted)))
     return {r.id: entity_ref(r) for r in rows}
 
 
@@ -188,7 +201,7 @@ def load_sources(session: Session, ids: Iterable[int]) -> dict[int, SourceRef]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    rows = session.execute(select(*SOURCE_REF_COLUMNS).where(Source.id.in_(wanted)))
+    rows = session.execute(select(*SOURCE_REF_COLUMNS).where(among(session, Source.id, wanted)))
     return {r.id: source_ref(r) for r in rows}
 
 
@@ -208,7 +221,7 @@ def load_contradiction_refs(session: Session, claim_ids: Iterable[int]) -> dict[
         select(ContradictionMember.claim_id, Contradiction.id, Contradiction.status,
                Contradiction.kind, Contradiction.severity, Contradiction.summary)
         .join(Contradiction, Contradiction.id == ContradictionMember.contradiction_id)
-        .where(ContradictionMember.claim_id.in_(wanted), Contradiction.active.is_(True))
+        .where(among(session, ContradictionMember.claim_id, wanted), Contradiction.active.is_(True))
         .order_by(Contradiction.severity.desc())
     )
     out: dict[int, list[ContradictionRef]] = defaultdict(list)
@@ -218,20 +231,22 @@ def load_contradiction_refs(session: Session, claim_ids: Iterable[int]) -> dict[
 
 
 def load_citations(session: Session, claim_ids: Iterable[int]) -> dict[int, list[CitationView]]:
-    """Citations per claim with their sources, in two queries."""
+    """Citations per claim with their sources, in one query."""
     wanted = set(claim_ids)
     if not wanted:
         return {}
     rows = session.execute(
-        select(Citation.id, Citation.claim_id, Citation.source_id, Citation.quote, Citation.start,
-               Citation.end, Citation.row, Citation.column, Citation.anchored)
-        .where(Citation.claim_id.in_(wanted)).order_by(Citation.id)
+        select(Citation.id.label("citation_id"), Citation.claim_id, Citation.quote, Citation.start,
+               Citation.end, Citation.row, Citation.column, Citation.anchored, *SOURCE_REF_COLUMNS)
+        .join(Source, Source.id == Citation.source_id)
+        .where(among(session, Citation.claim_id, wanted)).order_by(Citation.id)
     ).all()
-    sources = load_sources(session, (r.source_id for r in rows))
     out: dict[int, list[CitationView]] = defaultdict(list)
+    sources: dict[int, SourceRef] = {}
     for r in rows:
+        source = sources.get(r.id) or sources.setdefault(r.id, source_ref(r))
         out[r.claim_id].append(CitationView(
-            id=r.id, source=sources[r.source_id], quote=r.quote, start=r.start, end=r.end,
+            id=r.citation_id, source=source, quote=r.quote, start=r.start, end=r.end,
             row=r.row, column=r.column, anchored=r.anchored,
         ))
     return out

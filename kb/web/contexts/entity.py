@@ -6,15 +6,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
 from kb.charts import TimePoint, figures_over_time
 from kb.models import Alias, Contradiction, Entity, Relation
 from kb.web import urls
 from kb.web.contexts.common import (
-    ATTENTION_STATUSES, CLAIM, ENTITY_REF_COLUMNS, RANK_ORDER, STATUS_ORDER, AttributeRef,
-    ClaimView, ContradictionRef, EntityRef, claim_views, entity_ref, load_attributes, visible,
+    ATTENTION_STATUSES, CLAIM, ENTITY_REF_COLUMNS, PREFERENCE_KEY, RANK_ORDER, STATUS_ORDER, AttributeRef,
+    ClaimView, ContradictionRef, EntityRef, among, claim_views, entity_ref, load_attributes, visible,
 )
 
 SHOWN_PER_ATTRIBUTE = 5   # the lead figure and four beside it; the rest are a link away
@@ -112,17 +112,19 @@ def entity_page(session: Session, *, kind: str, slug: str) -> EntityPage:
         key=str.casefold,
     )
     known = {e.id: e for group in relations for e in group.entities} | {entity.id: entity}
-    groups, total = _groups(session, [entity.id], attributes, known, by_subject=False,
-                            more={"subject": entity.ref})
-    rollup: list[AttributeGroup] = []
-    if children:
-        rollup, _ = _groups(session, [c.id for c in children], attributes, known, by_subject=True,
-                            more={"lab": entity.slug, "kind": "model"})
     subject_ids = [entity.id] + [c.id for c in children]
+    own_rows = _ranked(session, [entity.id], by_subject=False)
+    child_rows = _ranked(session, [c.id for c in children], by_subject=True) if children else []
+    attention, attention_rows = _attention(session, subject_ids)
+    # One batch of loaders for every claim the page shows, however many groups they fall in.
+    views = {v.id: v for v in claim_views(session, own_rows + child_rows + attention_rows,
+                                            attributes=attributes, entities=known)}
+    groups, total = _groups(own_rows, views, attributes, more={"subject": entity.ref})
+    rollup, _ = _groups(child_rows, views, attributes, more={"lab": entity.slug, "kind": "model"})
+    attention.claims = [views[r.id] for r in attention_rows]
     page = EntityPage(
         entity=entity, description=row.description, parent=parent, aliases=aliases,
-        relations=relations, attention=_attention(session, subject_ids, attributes, known),
-        groups=groups, rollup=rollup, claim_total=total,
+        relations=relations, attention=attention, groups=groups, rollup=rollup, claim_total=total,
     )
     if kind == "lab":
         shown = [c for g in groups + rollup for c in g.claims]
@@ -191,36 +193,44 @@ def _origin_labs(session, grouped, refs, parents_of) -> None:
         grouped["Origin lab"] = [refs[i] for i in labs if i in refs]
 
 
-def _groups(session, subject_ids, attributes, known, *, by_subject: bool, more: dict):
-    """Claims per attribute: the best first. With by_subject, one claim per (subject, attribute)."""
-    order = (RANK_ORDER, STATUS_ORDER, CLAIM.c.confidence.desc().nulls_last(), CLAIM.c.id)
-    keys = (CLAIM.c.id, CLAIM.c.subject_id, CLAIM.c.attribute_id)
-    # Rank on narrow rows first, then fetch the full rows of the few that are shown.
+def _ranked(session, subject_ids, *, by_subject: bool) -> list:
+    """Claim rows per attribute, the best first. With by_subject, one claim per (subject, attribute)."""
+    among_subjects = among(session, CLAIM.c.subject_id, subject_ids)
+    # Rank on narrow rows read from ix_claim_subject_ranking, then fetch the few full rows shown.
     if by_subject:
-        per_cell = visible(select(
-            *keys, func.row_number().over(partition_by=(CLAIM.c.subject_id, CLAIM.c.attribute_id),
-                                          order_by=order).label("cell_rank"),
-        ).where(CLAIM.c.subject_id.in_(subject_ids))).subquery()
+        # Each cell's best claim: its smallest preference key, then the smallest id with that key.
+        cell = visible(select(CLAIM.c.subject_id, CLAIM.c.attribute_id, func.min(PREFERENCE_KEY).label("best"))
+                       .where(among_subjects).group_by(CLAIM.c.subject_id, CLAIM.c.attribute_id)).subquery("cell")
+        best = visible(select(func.min(CLAIM.c.id).label("id"), cell.c.subject_id, cell.c.attribute_id)
+                       .select_from(CLAIM).join(cell, and_(CLAIM.c.subject_id == cell.c.subject_id,
+                                                           CLAIM.c.attribute_id == cell.c.attribute_id,
+                                                           PREFERENCE_KEY == cell.c.best))
+                       .group_by(cell.c.subject_id, cell.c.attribute_id)).subquery("best")
         ranked = select(
-            per_cell.c.id, per_cell.c.attribute_id,
-            func.row_number().over(partition_by=per_cell.c.attribute_id, order_by=per_cell.c.subject_id).label("rn"),
-            func.count().over(partition_by=per_cell.c.attribute_id).label("n"),
-        ).where(per_cell.c.cell_rank == 1).subquery()
+            best.c.id, best.c.attribute_id,
+            func.row_number().over(partition_by=best.c.attribute_id, order_by=best.c.subject_id).label("rn"),
+            func.count().over(partition_by=best.c.attribute_id).label("n"),
+        ).subquery()
         limit = ROLLUP_PER_ATTRIBUTE
     else:
+        order = (RANK_ORDER, STATUS_ORDER, CLAIM.c.confidence.desc().nulls_last(), CLAIM.c.id)
         ranked = visible(select(
-            *keys, func.row_number().over(partition_by=CLAIM.c.attribute_id, order_by=order).label("rn"),
+            CLAIM.c.id, CLAIM.c.attribute_id,
+            func.row_number().over(partition_by=CLAIM.c.attribute_id, order_by=order).label("rn"),
             func.count().over(partition_by=CLAIM.c.attribute_id).label("n"),
-        ).where(CLAIM.c.subject_id.in_(subject_ids))).subquery()
+        ).where(among_subjects)).subquery()
         limit = SHOWN_PER_ATTRIBUTE
-    rows = session.execute(
+    return session.execute(
         select(CLAIM, ranked.c.rn, ranked.c.n).join(ranked, ranked.c.id == CLAIM.c.id)
         .where(ranked.c.rn <= limit).order_by(ranked.c.attribute_id, ranked.c.rn)).all()
-    views = claim_views(session, rows, attributes=attributes, entities=known)
+
+
+def _groups(rows, views: dict[int, ClaimView], attributes, *, more: dict) -> tuple[list[AttributeGroup], int]:
+    """Ranked rows as attribute groups (conflicted first), and how many claims the groups hold in all."""
     by_attribute: dict[int, list[ClaimView]] = defaultdict(list)
     totals: dict[int, int] = {}
-    for row, view in zip(rows, views):
-        by_attribute[row.attribute_id].append(view)
+    for row in rows:
+        by_attribute[row.attribute_id].append(views[row.id])
         totals[row.attribute_id] = row.n
     groups = []
     for attribute_id, claims in by_attribute.items():
@@ -231,20 +241,18 @@ def _groups(session, subject_ids, attributes, known, *, by_subject: bool, more: 
     return groups, sum(totals.values())
 
 
-def _attention(session, subject_ids, attributes, known) -> Attention:
-    """What is disputed or needs checking about these subjects: claims and open contradictions."""
-    where = (CLAIM.c.subject_id.in_(subject_ids), CLAIM.c.status.in_(ATTENTION_STATUSES))
-    base = select(CLAIM).where(*where)
+def _attention(session, subject_ids) -> tuple[Attention, list]:
+    """What is disputed or needs checking about these subjects: claims (their rows) and open contradictions."""
+    where = (among(session, CLAIM.c.subject_id, subject_ids), CLAIM.c.status.in_(ATTENTION_STATUSES))
     claim_total = session.execute(select(func.count()).select_from(CLAIM).where(*where)).scalar_one()
-    rows = session.execute(base.order_by(CLAIM.c.id).limit(ATTENTION_SHOWN)).all() if claim_total else []
-    group_where = (Contradiction.subject_id.in_(subject_ids), Contradiction.status == "open",
-                   Contradiction.active.is_(True))
-    open_groups = select(Contradiction).where(*group_where)
-    contradiction_total = session.execute(
-        select(func.count()).select_from(Contradiction).where(*group_where)).scalar_one()
-    contradictions = []
-    if contradiction_total:
-        for c in session.execute(open_groups.order_by(Contradiction.severity.desc()).limit(ATTENTION_SHOWN)).scalars():
-            contradictions.append(ContradictionRef(c.id, c.status, c.kind, c.severity, c.summary))
-    return Attention(claim_views(session, rows, attributes=attributes, entities=known), claim_total,
-                     contradictions, contradiction_total)
+    rows = session.execute(select(CLAIM).where(*where).order_by(CLAIM.c.id).limit(ATTENTION_SHOWN)).all() \
+        if claim_total else []
+    # A subject has few open contradictions: the window counts them while the first few are read.
+    found = session.execute(
+        select(Contradiction.id, Contradiction.status, Contradiction.kind, Contradiction.severity,
+               Contradiction.summary, func.count().over().label("total"))
+        .where(among(session, Contradiction.subject_id, subject_ids), Contradiction.status == "open",
+               Contradiction.active.is_(True))
+        .order_by(Contradiction.severity.desc(), Contradiction.id).limit(ATTENTION_SHOWN)).all()
+    contradictions = [ContradictionRef(c.id, c.status, c.kind, c.severity, c.summary) for c in found]
+    return Attention([], claim_total, contradictions, found[0].total if found else 0), rows

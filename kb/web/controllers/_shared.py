@@ -27,7 +27,10 @@ def base_url(request: Request) -> str:
 
 
 def json_list(q: Query, paging, listing, items: list, suffix: str = ".json") -> dict:
-    """The paged envelope for a list's .json twin, its `next` pointing at the next .json page."""
+    """The paged envelope for a list's .json twin, its `next` pointing at the next .json page.
+
+    `total` is null when the list stopped counting (more than COUNT_CAP matches).
+    """
     from kb.web.listing import json_page
     nxt = q.url(f"{q.path}{suffix}", drop=(), page=str(paging.page + 1)) if listing.paging.next_url else None
-    return json_page(items, paging, listing.paging.total, nxt)
+    return json_page(items, paging, listing.paging.total if listing.paging.total_is_exact else None, nxt)

@@ -15,7 +15,7 @@ from kb.serialize import claims_json, entity_json
 from kb.web.contexts.api import claim_counts, contradictions_json, entity_row_json, source_json
 from kb.web.contexts.claims import claim_list
 from kb.web.contexts.common import CLAIM, RANK_ORDER, visible
-from kb.web.contexts.lists import entity_list, source_list
+from kb.web.contexts.lists import entity_list
 from kb.web.controllers._shared import query_of
 from kb.web.listing import Query, exact_count, json_page
 from kb.web.pagination import PageParam, Paging, PerPageParam
@@ -92,8 +92,9 @@ def claims(request: Request, session: Session,
            source: Optional[int] = Parameter(default=None, description="Claims citing this source id"),
            page: int = PageParam, per_page: int = PerPageParam) -> ClaimPageOut:
     paging = Paging(page, per_page)
-    listing, rows = claim_list(session, query_of(request), paging, exact_total=True, with_facets=False)
-    return convert(json_page(claims_json(session=session, claims=rows), paging, listing.paging.total,
+    listing, rows = claim_list(session, query_of(request), paging, with_facets=False, with_views=False)
+    total = listing.paging.total if listing.paging.total_is_exact else None
+    return convert(json_page(claims_json(session=session, claims=rows), paging, total,
                              _next(request, paging, bool(listing.paging.next_url))), ClaimPageOut)
 
 

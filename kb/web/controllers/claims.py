@@ -28,7 +28,7 @@ def index(request: Request, session: Session, page: int = PageParam, per_page: i
 @get("/claims.json", name="claims:json", sync_to_thread=True, include_in_schema=False)
 def as_json(request: Request, session: Session, page: int = PageParam, per_page: int = PerPageParam) -> dict:
     q, paging = query_of(request), Paging(page, per_page)
-    listing, rows = claim_list(session, q, paging, exact_total=True, with_facets=False)
+    listing, rows = claim_list(session, q, paging, with_facets=False, with_views=False)
     return json_list(q, paging, listing, claims_json(session=session, claims=rows))
 
 

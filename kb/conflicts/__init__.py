@@ -1,0 +1,1 @@
+"""Where sources disagree: grouping, comparison, derived checks, corroboration and persistence."""

@@ -1,0 +1,42 @@
+"""Contradiction groups: the public entry points (the work is done in kb/conflicts/).
+
+- `recheck_all(session=...)`: every group and every claim's confidence, in one streaming pass.
+- `update_for_claims(session=..., claim_ids=...)`: only what new or edited claims touch.
+- `contradictions_json(session=..., status=None)`: the groups in DESIGN §5 JSON shapes.
+- `resolve_contradiction(...)`: a fact-checker's decision, kept across rechecks.
+- `comparability_notes(session=..., subject_id=...)`: figures kept apart for a stated reason.
+- `open_groups_by_claim(session=..., claim_ids=...)`: which figures to mark as contested.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from kb.conflicts.check import RecheckReport
+from kb.conflicts.full import recheck_all
+from kb.conflicts.incremental import update_for_claims
+from kb.conflicts.engine import Note, currency_notes
+from kb.conflicts.listing import (
+    contradiction_rows, contradictions_json, groups_json, open_groups_by_claim,
+)
+from kb.conflicts.resolve import ResolutionError, resolve_contradiction
+from kb.conflicts.store import facts_for_buckets
+from kb.models import Claim
+
+__all__ = [
+    "Note", "RecheckReport", "ResolutionError", "comparability_notes", "contradiction_rows",
+    "contradictions_json", "groups_json", "open_groups_by_claim", "recheck_all",
+    "resolve_contradiction", "update_for_claims",
+]
+
+
+def comparability_notes(*, session: Session, subject_id: int) -> list[Note]:
+    """Why some of a subject's figures are not compared (e.g. USD vs CNY with no dated rate)."""
+    connection = session.connection()
+    attrs = set(connection.execute(select(Claim.attribute_id).where(Claim.subject_id == subject_id)).scalars())
+    buckets = facts_for_buckets(connection, {(subject_id, a) for a in attrs})
+    notes: list[Note] = []
+    for (s, a), facts in sorted(buckets.items()):
+        notes += currency_notes(s, a, [f for f in facts if f.comparable])
+    return notes

@@ -165,14 +165,13 @@ _PLAIN_CAPITALS = {
 
 
 def _scan(text: str) -> list[_Raw]:
-    found, pos = [], 0
-    while pos < len(text):
-        raw = _read(text, pos) if _can_start(text, pos) else None
-        if raw is None:
-            pos += 1
-        else:
+    found, end = [], 0
+    for pos in numbers.quantity_starts(text):
+        if pos < end or not _can_start(text, pos):
+            continue
+        if (raw := _read(text, pos)) is not None:
             found.append(raw)
-            pos = max(raw.end, pos + 1)
+            end = max(raw.end, pos + 1)
     return found
 
 

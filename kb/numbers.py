@@ -487,3 +487,31 @@ def _si_factor(prefix: str | None) -> float:
     if not prefix:
         return 1.0
     return _SI.get(prefix) or _SI[prefix.lower()]
+
+
+def _starting_words() -> list[str]:
+    """The first words of everything the figure parser reads: bounds, number words, multipliers."""
+    words = {w.split()[0].rstrip(".") for w in PREFIX_BOUNDS}
+    words |= {"a", "an", "half", *UNIT_WORDS, *TEEN_WORDS, *TENS_WORDS, *_VAGUE_BASES, *MULTIPLIERS}
+    return sorted(words, key=len, reverse=True)
+
+
+# Where a quantity may begin: a sign or currency, a digit, a starting word, a "-fold" word, a
+# month or a quarter. Scanning jumps between these instead of trying every character; the pattern
+# runs on lower-cased text because a case-blind one is several times slower.
+_STARTS = (
+    r"[$¥€~≈−+-]|\b(?:[0-9]"
+    rf"|(?:{'|'.join(_starting_words())})\b"
+    rf"|(?:{'|'.join(sorted(FOLD_VALUES, key=len, reverse=True))})-?fold\b"
+    rf"|(?:{'|'.join(_MONTHS)})|q[1-4]|us\$|rmb|cny|usd|eur)"
+)
+_START_RE = re.compile(_STARTS)
+_START_ANY_CASE_RE = re.compile(_STARTS, re.I)
+
+
+def quantity_starts(text: str):
+    """Offsets in text where a quantity may begin (a superset: the parser decides)."""
+    lower = text.lower()
+    if len(lower) == len(text):
+        return (m.start() for m in _START_RE.finditer(lower))
+    return (m.start() for m in _START_ANY_CASE_RE.finditer(text))  # lower() changed some offsets

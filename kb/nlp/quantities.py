@@ -14,8 +14,9 @@ from kb.nlp.wordy import EVENT_VERBS, Quantity, wordy_quantities
 __all__ = ["Quantity", "counting_sentences", "sentence_quantities"]
 
 # Digits and number words (matched in lower case: a case-blind pattern is several times slower).
+# Only at a word's start: digits glued to a word are a name or version, which _may_open refuses.
 _NUMBERISH = re.compile(
-    r"[0-9]+|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"\b(?:[0-9]+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
     r"forty|fifty|hundred|thousand|million|billion|trillion|quadrillion|dozens?|tens|hundreds|"
     r"thousands|millions|billions|half|third|quarter|tenth|double|triple|twice|\w+fold|"
     r"orders?\s+of\s+magnitude)")

@@ -8,7 +8,8 @@ import re
 _OBLIQUE = re.compile(
     r"\b(?:in|on|at|from|with|by|into|across|through|including|via|among|under|to|of|for|inside|"
     r"within|behind|unlike|beyond|between|toward|towards|onto|after|before|since|during|as|"
-    r"former)\s+(?:(?:the|a|an|its|their|his|her|our)\s+)?$",
+    r"former)\s+(?:(?:the|a|an|its|their|his|her|our)\s+)?$"
+    r"|\b(?:despite|notwithstanding)\s+(?:(?:the|a|an|its|their)\s+)?(?:[\w-]+\s+){0,2}$",
     re.I,
 )
 # A name after these is the yardstick of a comparison ("cheaper than Claude", "1/35th of GPT-4o").

@@ -19,7 +19,7 @@ def client(seeded_settings):
 
 def test_entities_list_and_detail(client):
     page = client.get("/api/entities?kind=lab&per_page=3").json()
-    assert set(page) == {"items", "page", "per_page", "total", "next"} and len(page["items"]) == 3
+    assert set(page) == {"items", "page", "per_page", "total", "total_is_exact", "next"} and len(page["items"]) == 3
     assert page["next"].startswith("/api/entities?") and "page=2" in page["next"]
     deepseek = client.get("/api/entities/lab/deepseek").json()
     assert deepseek["name"] == "DeepSeek" and "深度求索" in deepseek["aliases"]
@@ -84,3 +84,12 @@ def test_openapi_documents_every_api_route_with_resolvable_schemas(client):
             for v in node:
                 walk(v)
     walk(schema)
+
+
+def test_openapi_says_when_a_total_is_a_lower_bound(client):
+    schemas = client.get("/schema/openapi.json").json()["components"]["schemas"]
+    for name in ("ClaimPageOut", "EntityPageOut", "ContradictionPageOut", "SourcePageOut"):
+        props = schemas[name]["properties"]
+        assert {"total", "total_is_exact"} <= set(schemas[name]["required"])
+        assert props["total"]["type"] == "integer" and "lower bound" in props["total"]["description"]
+        assert props["total_is_exact"]["type"] == "boolean" and props["total_is_exact"]["description"]

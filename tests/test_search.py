@@ -80,3 +80,16 @@ def test_search_pages_group_and_mark_results(seeded_settings):
         assert all(m.text().lower().startswith("deepseek") for m in doc.css("main mark"))
         api = client.get("/api/search?q=deepsek").json()
         assert api["entities"][0]["slug"] == "deepseek"
+
+
+def test_capped_match_counts_read_as_lower_bounds(session, monkeypatch):
+    import kb.search
+    from kb.web.contexts.search import search_page
+    lab = make_entity(session, name="Quasar", slug="quasar")
+    for i in range(3):
+        make_claim(session, lab, statement=f"Pelican figure {i}", value=float(i))
+    session.commit()
+    assert search_page(session, "pelican", limit=2).total_label("claims") == "3"
+    monkeypatch.setattr(kb.search, "COUNT_CAP", 2)
+    page = search_page(session, "pelican", limit=2)
+    assert page.totals["claims"] == 2 and page.total_label("claims") == "2+"

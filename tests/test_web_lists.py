@@ -8,13 +8,16 @@ import io
 import pytest
 from litestar.testing import TestClient
 from selectolax.lexbor import LexborHTMLParser
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from kb.models import Alias, Claim, Relation
+from kb.names import normalize_name
+from kb.web import listing
 from kb.web.app import create_app
 from kb.web.contexts.claims import claim_list
-from kb.web.listing import Query
+from kb.web.listing import Query, capped_count
 from kb.web.pagination import Paging
-from tests.web_factories import QueryCounter, make_claim, make_entity, make_source
+from tests.web_factories import QueryCounter, make_claim, make_contradiction, make_entity, make_source
 
 
 @pytest.fixture
@@ -39,8 +42,8 @@ LISTS = ["/labs", "/models", "/techniques", "/chips", "/products", "/topics", "/
 @pytest.mark.parametrize("path", LISTS)
 def test_every_list_has_json_and_csv_twins(small, path):
     data = small.get(f"{path}.json?per_page=5").json()
-    assert set(data) == {"items", "page", "per_page", "total", "next"}
-    assert data["page"] == 1 and data["per_page"] == 5 and len(data["items"]) <= 5
+    assert set(data) == {"items", "page", "per_page", "total", "total_is_exact", "next"}
+    assert data["total_is_exact"] is True and data["page"] == 1 and data["per_page"] == 5 and len(data["items"]) <= 5
     if data["total"] > 5:
         assert data["next"].startswith(f"{path}.json?") and "page=2" in data["next"]
         assert small.get(data["next"]).json()["page"] == 2
@@ -128,3 +131,62 @@ def test_list_context_reports_capped_totals(small, settings, engine):
         page, rows = claim_list(session, Query("/claims", [("kind", "model")]), Paging(2, 5))
     assert page.paging.total == 12 and page.paging.total_is_exact
     assert len(rows) == 5 and page.paging.next_url and page.paging.prev_url == "/claims?kind=model"
+
+
+def _lab_with(session, slug: str, claims: int):
+    """A lab with models, aliases, a technique, claims of every shown status, each cited, some in conflict."""
+    lab = make_entity(session, name=f"Lab {slug}", slug=slug)
+    session.add(Alias(entity_id=lab.id, name=f"{slug} AI", normalized=normalize_name(f"{slug} AI")))
+    technique = make_entity(session, kind="technique", slug=f"{slug}-moe")
+    models = [make_entity(session, kind="model", slug=f"{slug}-m{j}", parent_id=lab.id)
+              for j in range(max(2, claims // 10))]
+    for m in models:
+        session.add(Relation(subject_id=m.id, type="uses_technique", object_id=technique.id))
+    statuses = ("unverified", "verified", "needs_verification", "disputed")
+    made = []
+    for i in range(claims):
+        subject = lab if i % 2 else models[i % len(models)]
+        source = make_source(session, title=f"{slug} report {i}", text="x")
+        made.append(make_claim(session, subject, source=source, value=float(i + 1), attribute=f"attr_{i % 12}",
+                               status=statuses[i % len(statuses)]))
+    for i in range(1, claims - 12, 4):  # the lab's claims i and i + 12 share an attribute
+        make_contradiction(session, [made[i], made[i + 12]])
+    return lab
+
+
+def test_lab_page_query_count_does_not_grow_with_its_claims(settings, engine):
+    with Session(engine, expire_on_commit=False) as session:
+        _lab_with(session, "small-lab", 20)
+        _lab_with(session, "big-lab", 160)
+        session.commit()
+    with TestClient(app=create_app(settings)) as client:
+        doc = LexborHTMLParser(client.get("/labs/big-lab").text)
+        assert doc.css("article.claim.conflicted") and doc.css_first("section.attention")
+        assert _count(client, "/labs/small-lab") == _count(client, "/labs/big-lab")
+        assert _count(client, "/api/entities/lab/small-lab") == _count(client, "/api/entities/lab/big-lab")
+
+
+def test_capped_count_reads_the_cap_when_called(small, engine, monkeypatch):
+    with Session(engine) as session:
+        everything = select(Claim.id)
+        assert capped_count(session, everything, cap=14) == (14, True)
+        assert capped_count(session, everything, cap=13) == (13, False)
+        monkeypatch.setattr(listing, "COUNT_CAP", 3)
+        assert capped_count(session, everything) == (3, False)
+        assert capped_count(session, everything.where(Claim.status == "proposed")) == (1, True)
+
+
+def test_capped_totals_are_stated_as_lower_bounds(small, monkeypatch):
+    monkeypatch.setattr(listing, "COUNT_CAP", 12)  # 13 claims are visible, 12 of them about a model
+    for path in ("/api/claims", "/claims.json"):
+        capped = small.get(f"{path}?per_page=5").json()
+        assert (capped["total"], capped["total_is_exact"], len(capped["items"])) == (12, False, 5)
+        at_cap = small.get(f"{path}?kind=model&per_page=5").json()
+        assert (at_cap["total"], at_cap["total_is_exact"]) == (12, True)
+        # On the last page the rows themselves give the exact total.
+        last = small.get(f"{path}?per_page=5&page=3").json()
+        assert (last["total"], last["total_is_exact"], last["next"]) == (13, True, None)
+    pager = LexborHTMLParser(small.get("/claims?per_page=5").text).css_first("nav.pager p").text()
+    assert pager == "Rows 1–5 of more than 12."
+    pager = LexborHTMLParser(small.get("/claims?kind=model&per_page=5").text).css_first("nav.pager p").text()
+    assert pager == "Rows 1–5 of 12."

@@ -119,7 +119,10 @@ def exact_count(session: Session, query) -> int:
     return session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
 
 
-def page_info(query: Query, paging: Paging, total: int, exact: bool, has_next: bool) -> PageInfo:
+def page_info(query: Query, paging: Paging, total: int, exact: bool, has_next: bool, shown: int = 0) -> PageInfo:
+    """Where this page sits in the list; a capped total becomes exact on the last page (`shown` rows)."""
+    if not exact and not has_next and shown:
+        total, exact = paging.offset + shown, True
     nxt = query.url(drop=(), page=str(paging.page + 1)) if has_next else None
     prev = query.url(drop=(), page=str(paging.page - 1) if paging.page > 2 else None) if paging.page > 1 else None
     return PageInfo(paging.page, paging.per_page, total, exact, nxt, prev)
@@ -168,6 +171,8 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def json_page(items: list[Any], paging: Paging, total: int | None, next_url: str | None) -> dict[str, Any]:
-    """The paged JSON envelope of DESIGN §5; `total` is None where the list counts no further than COUNT_CAP."""
-    return {"items": items, "page": paging.page, "per_page": paging.per_page, "total": total, "next": next_url}
+def json_page(items: list[Any], paging: Paging, total: int, next_url: str | None, *,
+              exact: bool = True) -> dict[str, Any]:
+    """The paged JSON envelope of DESIGN §5; without `exact`, `total` is a lower bound (more match)."""
+    return {"items": items, "page": paging.page, "per_page": paging.per_page, "total": total,
+            "total_is_exact": exact, "next": next_url}

@@ -6,6 +6,7 @@ from typing import Annotated, Optional, Union
 
 import msgspec
 
+from kb.search import COUNT_CAP as SEARCH_COUNT_CAP
 from kb.web.listing import COUNT_CAP
 
 
@@ -132,16 +133,26 @@ class SearchOut(msgspec.Struct):
     claims: list[ClaimOut]
     quotes: list[SearchQuoteOut]
     sources: list[SourceOut]
-    totals: dict[str, int]
+    totals: Annotated[dict[str, int], msgspec.Meta(description=(
+        f"Matches of claims, citations and sources, each counted up to {SEARCH_COUNT_CAP:,}: that figure is a "
+        f"lower bound, meaning at least that many; entities counts the entities found, near misses included."))]
+
+
+# Every list is paged alike; counting a million matches would cost more than the page itself, so a
+# list may stop counting and say so.
+Total = Annotated[int, msgspec.Meta(description=(
+    f"How many items match: exact when `total_is_exact`, otherwise a lower bound (a list stops counting "
+    f"past {COUNT_CAP:,} matches and then reports {COUNT_CAP:,}, meaning more than that)."))]
+TotalIsExact = Annotated[bool, msgspec.Meta(description=(
+    "True when `total` is the exact number of matches; false when more than `total` match."))]
 
 
 class ClaimPageOut(msgspec.Struct):
     items: list[ClaimOut]
     page: int
     per_page: int
-    # Counting a million matches would cost more than the page itself.
-    total: Annotated[Optional[int], msgspec.Meta(
-        description=f"How many claims match, exact up to {COUNT_CAP:,}; null when more match.")]
+    total: Total
+    total_is_exact: TotalIsExact
     next: Optional[str]
 
 
@@ -149,7 +160,8 @@ class EntityPageOut(msgspec.Struct):
     items: list[EntitySummaryOut]
     page: int
     per_page: int
-    total: int
+    total: Total
+    total_is_exact: TotalIsExact
     next: Optional[str]
 
 
@@ -157,7 +169,8 @@ class ContradictionPageOut(msgspec.Struct):
     items: list[ContradictionOut]
     page: int
     per_page: int
-    total: int
+    total: Total
+    total_is_exact: TotalIsExact
     next: Optional[str]
 
 
@@ -165,7 +178,8 @@ class SourcePageOut(msgspec.Struct):
     items: list[SourceOut]
     page: int
     per_page: int
-    total: int
+    total: Total
+    total_is_exact: TotalIsExact
     next: Optional[str]
 
 

@@ -127,7 +127,7 @@ def claim_list(session: Session, q: Query, paging: Paging, *, exact_total: bool 
     page = ListPage(
         title="Claims", path=q.path,
         rows=claim_views(session, rows, attributes=attributes) if with_views else [],
-        paging=page_info(q, paging, total, exact, has_next), filters=cf.filters,
+        paging=page_info(q, paging, total, exact, has_next, shown=len(rows)), filters=cf.filters,
         sorts=sort_options(q, {k: v[0] for k, v in SORTS.items()}, sort),
         json_url=q.url("/claims.json", drop=()), csv_url=q.url("/claims.csv", drop=()),
         problems=cf.problems,

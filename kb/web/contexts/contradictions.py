@@ -87,7 +87,7 @@ def contradiction_list(session: Session, q: Query, paging: Paging, *, exact_tota
     attributes = load_attributes(session)
     page = ListPage(
         title="Contradictions", path=q.path, rows=contradiction_rows(session, rows, attributes),
-        paging=page_info(q, paging, total, exact, has_next), filters=filters,
+        paging=page_info(q, paging, total, exact, has_next, shown=len(rows)), filters=filters,
         json_url=q.url("/contradictions.json", drop=()), csv_url=q.url("/contradictions.csv", drop=()),
     )
     page.facets = _facets(session, q, stmt, attributes)

@@ -93,7 +93,7 @@ def entity_list(session: Session, kind: str, q: Query, paging: Paging, *, exact_
         title=urls.KIND_LABELS[kind], path=q.path,
         rows=[EntityRow(EntityRef(r.id, r.kind, r.slug, r.name), r.description, parents.get(r.parent_id),
                         aliases.get(r.id, 0), claims.get(r.id, 0), conflicts.get(r.id, 0)) for r in rows],
-        paging=page_info(q, paging, total, exact, has_next), filters=filters,
+        paging=page_info(q, paging, total, exact, has_next, shown=len(rows)), filters=filters,
         sorts=sort_options(q, sorts, sort),
         json_url=q.url(f"{q.path}.json", drop=()), csv_url=q.url(f"{q.path}.csv", drop=()),
     )
@@ -129,7 +129,8 @@ def source_list(session: Session, q: Query, paging: Paging, *, exact_total: bool
     page = ListPage(
         title="Sources", path=q.path,
         rows=[SourceRow(source_ref(r), r.author, counts.get(r.id, 0), parents.get(r.derived_from_id)) for r in rows],
-        paging=page_info(q, paging, total, exact, has_next), filters=filters, sorts=sort_options(q, sorts, sort),
+        paging=page_info(q, paging, total, exact, has_next, shown=len(rows)), filters=filters,
+        sorts=sort_options(q, sorts, sort),
         json_url=q.url("/sources.json", drop=()), csv_url=q.url("/sources.csv", drop=()),
     )
     page.facets = [f for f in (
@@ -164,7 +165,7 @@ def change_list(session: Session, q: Query, paging: Paging, *, exact_total: bool
     page = ListPage(
         title="Recent changes", path=q.path,
         rows=[_change_row(r, users) for r in rows],
-        paging=page_info(q, paging, total, exact, has_next), filters=filters,
+        paging=page_info(q, paging, total, exact, has_next, shown=len(rows)), filters=filters,
         json_url=q.url("/changes.json", drop=()), csv_url=q.url("/changes.csv", drop=()),
     )
     page.facets = [f for f in (facet(q, "object_type", "Object", types), facet(q, "user", "User", actors)) if f.values]

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
+from kb import search as search_engine
 from kb.models import Citation
 from kb.search import SearchIds, highlight, search
 from kb.web.contexts.common import (
@@ -59,6 +60,11 @@ class SearchPage:
     @property
     def empty(self) -> bool:
         return not (self.entities or self.claims or self.quotes or self.sources)
+
+    def total_label(self, group: str) -> str:
+        """A group's match count as shown: search stops counting at COUNT_CAP, which then reads "1,000+"."""
+        n = self.totals.get(group, 0)
+        return f"{n:,}+" if n >= search_engine.COUNT_CAP else f"{n:,}"
 
 
 def search_page(session: Session, query: str, *, limit: int = 10) -> SearchPage:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Request, Response
 from litestar.exceptions import NotFoundException
 
-from kb.web.listing import Query
+from kb.web.listing import Query, json_page
 
 
 def query_of(request: Request) -> Query:
@@ -29,8 +29,8 @@ def base_url(request: Request) -> str:
 def json_list(q: Query, paging, listing, items: list, suffix: str = ".json") -> dict:
     """The paged envelope for a list's .json twin, its `next` pointing at the next .json page.
 
-    `total` is null when the list stopped counting (more than COUNT_CAP matches).
+    Where the list stopped counting (more than COUNT_CAP matches) `total` is COUNT_CAP and
+    `total_is_exact` false.
     """
-    from kb.web.listing import json_page
     nxt = q.url(f"{q.path}{suffix}", drop=(), page=str(paging.page + 1)) if listing.paging.next_url else None
-    return json_page(items, paging, listing.paging.total if listing.paging.total_is_exact else None, nxt)
+    return json_page(items, paging, listing.paging.total, nxt, exact=listing.paging.total_is_exact)

@@ -93,9 +93,9 @@ def claims(request: Request, session: Session,
            page: int = PageParam, per_page: int = PerPageParam) -> ClaimPageOut:
     paging = Paging(page, per_page)
     listing, rows = claim_list(session, query_of(request), paging, with_facets=False, with_views=False)
-    total = listing.paging.total if listing.paging.total_is_exact else None
-    return convert(json_page(claims_json(session=session, claims=rows), paging, total,
-                             _next(request, paging, bool(listing.paging.next_url))), ClaimPageOut)
+    return convert(json_page(claims_json(session=session, claims=rows), paging, listing.paging.total,
+                             _next(request, paging, bool(listing.paging.next_url)),
+                             exact=listing.paging.total_is_exact), ClaimPageOut)
 
 
 @get("/api/claims/{claim_id:int}", name="api:claim", sync_to_thread=True, tags=["claims"], summary="One claim")

@@ -20,18 +20,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
-        if revision == "head":
-            # The full-text index lives outside the models (FTS5 tables, expression indexes).
-            from kb.search.schema import install
-            install(connection)
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        from kb.search.schema import drop
-        drop(connection)
         command.downgrade(config, revision)
 
 

@@ -96,6 +96,7 @@ class _Loader:
         self.sources: dict[str, Source] = {}
         self.entities: dict[str, Entity] = {}
         self.claims: dict[str, Claim] = {}
+        self.fresh: set[int] = set()  # rows this run inserted, by object identity
 
     def attributes_(self, records: list[Record]) -> None:
         for r in records:
@@ -119,15 +120,19 @@ class _Loader:
             if text is not None:
                 values["text"] = text
                 values["content_hash"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
-            obj, _ = _upsert(self.session, Source, {"key": d["key"]}, values, self.report, "source")
+            obj, created = _upsert(self.session, Source, {"key": d["key"]}, values, self.report, "source")
+            if created:
+                self.fresh.add(id(obj))
             self.sources[d["key"]] = obj
         for r in records:
             parent = r.data.get("derived_from")
             obj = self.sources[r.data["key"]]
             wanted = self.sources[parent].id if parent else None
             if obj.derived_from_id != wanted:
+                # A source created in this run gets its lineage here: not an update.
+                if obj.derived_from_id is not None or not self._created(obj):
+                    self.report.count("source", False)
                 obj.derived_from_id = wanted
-                self.report.count("source", False)
 
     def entities_(self, records: list[Record]) -> None:
         aliases: dict[str, list[str]] = {}
@@ -135,9 +140,11 @@ class _Loader:
             d = r.data
             ref = f"{d['kind']}:{d['slug']}"
             if ref not in self.entities:
-                obj, _ = _upsert(self.session, Entity, {"kind": d["kind"], "slug": d["slug"]}, {
+                obj, created = _upsert(self.session, Entity, {"kind": d["kind"], "slug": d["slug"]}, {
                     "name": d["name"], "description": d.get("description", ""),
                 }, self.report, "entity")
+                if created:
+                    self.fresh.add(id(obj))
                 self.entities[ref] = obj
             elif d.get("description") and not self.entities[ref].description:
                 self.entities[ref].description = d["description"]
@@ -147,8 +154,9 @@ class _Loader:
             if parent:
                 obj = self.entities[f"{r.data['kind']}:{r.data['slug']}"]
                 if obj.parent_id != self.entities[parent].id:
+                    if obj.parent_id is not None or not self._created(obj):
+                        self.report.count("entity", False)
                     obj.parent_id = self.entities[parent].id
-                    self.report.count("entity", False)
         for ref, names in aliases.items():
             entity = self.entities[ref]
             seen: set[str] = set()
@@ -160,6 +168,10 @@ class _Loader:
                 _upsert(self.session, Alias, {"entity_id": entity.id, "normalized": norm},
                         {} if self._alias_exists(entity.id, norm) else {"name": name},
                         self.report, "alias")
+
+    def _created(self, obj: SQLModel) -> bool:
+        """True for a row inserted by this run (its first-pass upsert counted it as created)."""
+        return id(obj) in self.fresh
 
     def _alias_exists(self, entity_id: int, norm: str) -> bool:
         return self.session.exec(

@@ -57,10 +57,29 @@ def format_value(value: float | None, unit: str | None) -> str:
     return f"{compact_number(value)}{suffix}"
 
 
+def _calendar_span(low: float, high: float) -> str | None:
+    """A date interval that is exactly one year or one month, as "2023" or "2023-05"."""
+    try:
+        first, last = date.fromordinal(int(low)), date.fromordinal(int(high))
+    except (ValueError, OverflowError):
+        return None
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31) and first.year == last.year:
+        return str(first.year)
+    following = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+    if first.day == 1 and (first.year, first.month) == (last.year, last.month) and \
+            (following - last).days == 1:
+        return f"{first.year}-{first.month:02d}"
+    return None
+
+
 def format_figure(low: float | None, high: float | None, unit: str | None, bound: str | None) -> str:
-    """A figure as a reader expects it: "~$5.5M", "≥ $100M", "≤ 1%", "6–8 months"."""
+    """A figure as a reader expects it: "~$5.5M", "≥ $100M", "≤ 1%", "6–8 months", "2023"."""
     if unit is None or (low is None and high is None):
         return ""
+    if unit == "date" and low is not None and high is not None:
+        span = _calendar_span(low, high)
+        if span:
+            return span
     if bound == "lower" or high is None:
         return f"≥ {format_value(low, unit)}"
     if bound == "upper" or low is None:

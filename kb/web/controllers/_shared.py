@@ -34,3 +34,11 @@ def json_list(q: Query, paging, listing, items: list, suffix: str = ".json") -> 
     """
     nxt = q.url(f"{q.path}{suffix}", drop=(), page=str(paging.page + 1)) if listing.paging.next_url else None
     return json_page(items, paging, listing.paging.total, nxt, exact=listing.paging.total_is_exact)
+
+
+def get_or_404(session, model, row_id: int):
+    """The row with this id, or a 404 naming what was not found."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFoundException(f"no {model.__name__.lower()} {row_id}")
+    return row

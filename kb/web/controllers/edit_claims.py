@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from litestar import Response, get, post
-from litestar.exceptions import NotFoundException
 from sqlmodel import Session
 
 from kb.models import Attribute, Claim, Role, Source
@@ -12,6 +11,7 @@ from kb.services.claims import ClaimFields, claim_values, cite, create_claim, ed
 from kb.services.entities import resolve_entity
 from kb.services.errors import InvalidInput
 from kb.services.versioning import StaleEdit
+from kb.web.controllers._shared import get_or_404
 from kb.web.auth import CurrentUser, requires_role
 from kb.web.controllers.edit_pages import (
     claim_form_page, claim_form_values, figure_preview, quote_preview, stale_view,
@@ -105,16 +105,10 @@ def create(session: Session, data: FormBody, current_user: CurrentUser) -> Respo
     return see_other(f"/claims/{claim.id}")
 
 
-def _claim(session: Session, claim_id: int) -> Claim:
-    claim = session.get(Claim, claim_id)
-    if claim is None:
-        raise NotFoundException(f"no claim {claim_id}")
-    return claim
-
 
 @get("/claims/{id:int}/edit", name="claims:edit", guards=EDITOR, sync_to_thread=True)
 def edit_form(id: int, session: Session) -> Response:
-    claim = _claim(session, id)
+    claim = get_or_404(session, Claim, id)
     context = claim_form_page(session, action=f"/claims/{id}", form=claim_form_values(session, claim), claim=claim)
     return page(TEMPLATE, {"page": context})
 
@@ -123,7 +117,7 @@ def edit_form(id: int, session: Session) -> Response:
 # handlers on separate routes.
 @post("/claims/{id:int}", name="claims:update", guards=EDITOR, sync_to_thread=True)
 def update(id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
-    claim = _claim(session, id)
+    claim = get_or_404(session, Claim, id)
     form = Form(data)
     fields, _ = _read(session, form, with_citation=False)
     base = form.number("base_version", label="version") or 0
@@ -155,7 +149,7 @@ def update(id: int, session: Session, data: FormBody, current_user: CurrentUser)
 
 @post("/claims/{id:int}/citations", name="claims:cite", guards=EDITOR, sync_to_thread=True)
 def add_citation(id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
-    claim = _claim(session, id)
+    claim = get_or_404(session, Claim, id)
     form = Form(data)
     if form.text("use_suggestion"):
         form.data["quote"] = form.text("use_suggestion")
@@ -181,7 +175,7 @@ def add_citation(id: int, session: Session, data: FormBody, current_user: Curren
 
 @post("/claims/{id:int}/restore", name="claims:restore", guards=EDITOR, sync_to_thread=True)
 def restore(id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
-    claim = _claim(session, id)
+    claim = get_or_404(session, Claim, id)
     form = Form(data)
     version = form.number("version")
     base = form.number("base_version", label="version") or 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from litestar import Response, get, post
-from litestar.exceptions import NotFoundException
 from sqlmodel import Session, select
 
 from kb.models import Alias, Entity, Event, Relation, Role
@@ -16,6 +15,7 @@ from kb.services.entities import (
 )
 from kb.services.errors import InvalidInput
 from kb.services.versioning import StaleEdit
+from kb.web.controllers._shared import get_or_404
 from kb.web.auth import CurrentUser, requires_role
 from kb.web.controllers.edit_pages import StaleView, entity_ref_text, stale_view, user_names
 from kb.web.forms import CONFLICT, INVALID, Form, FormBody, page, see_other
@@ -75,12 +75,6 @@ def _fields(session: Session, form: Form) -> EntityFields:
                         description=form.text("description"), parent_id=parent_id)
 
 
-def _entity(session: Session, entity_id: int) -> Entity:
-    entity = session.get(Entity, entity_id)
-    if entity is None:
-        raise NotFoundException(f"no entity {entity_id}")
-    return entity
-
 
 def _values(session: Session, entity: Entity) -> dict[str, str]:
     return {"kind": entity.kind, "name": entity.name, "slug": entity.slug, "description": entity.description,
@@ -110,14 +104,14 @@ def create(session: Session, data: FormBody, current_user: CurrentUser) -> Respo
 
 @get("/entities/{entity_id:int}/edit", name="entities:edit", guards=EDITOR, sync_to_thread=True)
 def edit_form(entity_id: int, session: Session) -> Response:
-    entity = _entity(session, entity_id)
+    entity = get_or_404(session, Entity, entity_id)
     context = _page(session, action=f"/entities/{entity_id}", form=_values(session, entity), entity=entity)
     return page(TEMPLATE, {"page": context})
 
 
 @post("/entities/{entity_id:int}", name="entities:update", guards=EDITOR, sync_to_thread=True)
 def update(entity_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
-    entity = _entity(session, entity_id)
+    entity = get_or_404(session, Entity, entity_id)
     form = Form(data)
     fields = _fields(session, form)
     base = form.number("base_version", label="version") or 0
@@ -145,7 +139,7 @@ def _side_form(session: Session, entity: Entity, form: Form, errors: dict[str, s
 
 @post("/entities/{entity_id:int}/aliases", name="entities:alias", guards=EDITOR, sync_to_thread=True)
 def alias(entity_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
-    entity = _entity(session, entity_id)
+    entity = get_or_404(session, Entity, entity_id)
     form = Form(data)
     try:
         add_alias(session=session, entity_id=entity_id, name=form.text("alias"), actor_id=current_user.id)
@@ -156,7 +150,7 @@ def alias(entity_id: int, session: Session, data: FormBody, current_user: Curren
 
 @post("/entities/{entity_id:int}/relations", name="entities:relation", guards=EDITOR, sync_to_thread=True)
 def relation(entity_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
-    entity = _entity(session, entity_id)
+    entity = get_or_404(session, Entity, entity_id)
     form = Form(data)
     claim_id = form.number("claim", label="claim number")
     try:
@@ -173,7 +167,7 @@ def relation(entity_id: int, session: Session, data: FormBody, current_user: Cur
 @post("/entities/{entity_id:int}/merge", name="entities:merge", guards=EDITOR, sync_to_thread=True)
 def merge(entity_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
     """Merge the named entity into this one."""
-    entity = _entity(session, entity_id)
+    entity = get_or_404(session, Entity, entity_id)
     form = Form(data)
     try:
         other = resolve_entity(session, form.text("merge"), field="merge")
@@ -182,8 +176,9 @@ def merge(entity_id: int, session: Session, data: FormBody, current_user: Curren
                               actor_id=current_user.id)
     except StaleEdit as stale:
         session.rollback()
-        context = _page(session, action=f"/entities/{entity_id}", form=_values(session, _entity(session, entity_id)),
-                        entity=_entity(session, entity_id), stale=stale_view(session, stale))
+        entity = get_or_404(session, Entity, entity_id)
+        context = _page(session, action=f"/entities/{entity_id}", form=_values(session, entity),
+                        entity=entity, stale=stale_view(session, stale))
         return page(TEMPLATE, {"page": context}, status_code=CONFLICT)
     except InvalidInput as exc:
         return _side_form(session, entity, form, exc.errors)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from litestar import Response, get, post
-from litestar.exceptions import NotFoundException
 from sqlmodel import Session, select
 
 from kb.models import Event, Role, Source
@@ -13,6 +12,7 @@ from kb.models.base import DATE_PRECISIONS, SOURCE_KINDS
 from kb.services.errors import InvalidInput
 from kb.services.sources import SourceFields, create_source, edit_source
 from kb.services.versioning import StaleEdit
+from kb.web.controllers._shared import get_or_404
 from kb.web.auth import CurrentUser, requires_role
 from kb.web.controllers.edit_pages import StaleView, source_options, stale_view, user_names
 from kb.web.forms import CONFLICT, INVALID, Form, FormBody, page, see_other
@@ -89,23 +89,17 @@ def create(session: Session, data: FormBody, current_user: CurrentUser) -> Respo
     return see_other(f"/sources/{source.id}")
 
 
-def _source(session: Session, source_id: int) -> Source:
-    source = session.get(Source, source_id)
-    if source is None:
-        raise NotFoundException(f"no source {source_id}")
-    return source
-
 
 @get("/sources/{id:int}/edit", name="sources:edit", guards=EDITOR, sync_to_thread=True)
 def edit_form(id: int, session: Session) -> Response:
-    source = _source(session, id)
+    source = get_or_404(session, Source, id)
     return page(TEMPLATE, {"page": _page(session, action=f"/sources/{id}", form=_values(source), source=source)})
 
 
 # A different parameter name from the reader's GET /sources/{source_id} keeps the handlers on separate routes.
 @post("/sources/{id:int}", name="sources:update", guards=EDITOR, sync_to_thread=True)
 def update(id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
-    source = _source(session, id)
+    source = get_or_404(session, Source, id)
     form = Form(data)
     # An empty text box keeps the stored text: the form never shows megabytes back.
     fields = _fields(form, keep_text=source.text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from litestar import Response, post
-from litestar.exceptions import NotFoundException
 from sqlmodel import Session
 
 from kb.models import Claim, Contradiction, Role
@@ -11,18 +10,13 @@ from kb.services.citations import CitationInput
 from kb.services.claims import change_status, set_rank
 from kb.services.errors import InvalidInput
 from kb.services.versioning import StaleEdit, hold_version
+from kb.web.controllers._shared import get_or_404
 from kb.web.auth import CurrentUser, requires_role
 from kb.web.controllers.edit_pages import claim_review_page, contradiction_review_page, stale_view
 from kb.web.forms import CONFLICT, INVALID, Form, FormBody, page, see_other
 
 FACT_CHECKER = [requires_role(Role.FACT_CHECKER)]
 
-
-def _claim(session: Session, claim_id: int) -> Claim:
-    claim = session.get(Claim, claim_id)
-    if claim is None:
-        raise NotFoundException(f"no claim {claim_id}")
-    return claim
 
 
 def _review(session: Session, claim_id: int, user: CurrentUser, form: Form, *, errors=None, stale=None,
@@ -37,7 +31,7 @@ def _review(session: Session, claim_id: int, user: CurrentUser, form: Form, *, e
 
 @post("/claims/{claim_id:int}/status", name="claims:status", guards=FACT_CHECKER, sync_to_thread=True)
 def status(claim_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
-    _claim(session, claim_id)
+    get_or_404(session, Claim, claim_id)
     form = Form(data)
     if form.text("use_suggestion"):
         form.data["quote"] = form.text("use_suggestion")
@@ -60,7 +54,7 @@ def status(claim_id: int, session: Session, data: FormBody, current_user: Curren
 
 @post("/claims/{claim_id:int}/rank", name="claims:rank", guards=FACT_CHECKER, sync_to_thread=True)
 def rank(claim_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
-    _claim(session, claim_id)
+    get_or_404(session, Claim, claim_id)
     form = Form(data)
     base = form.number("base_version", label="version") or 0
     try:
@@ -77,9 +71,7 @@ def rank(claim_id: int, session: Session, data: FormBody, current_user: CurrentU
       sync_to_thread=True)
 def resolve(contradiction_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
     from kb.contradictions import ResolutionError, resolve_contradiction
-    contradiction = session.get(Contradiction, contradiction_id)
-    if contradiction is None:
-        raise NotFoundException(f"no contradiction {contradiction_id}")
+    contradiction = get_or_404(session, Contradiction, contradiction_id)
     form = Form(data)
     base = form.number("base_version", label="version") or 0
     preferred = form.number("preferred", label="preferred claim")

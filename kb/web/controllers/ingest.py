@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from litestar import Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import HTTPException, NotFoundException
+from litestar.exceptions import HTTPException
 from litestar.params import Body
 from sqlmodel import Session
 
@@ -19,6 +19,7 @@ from kb.services.claims import ClaimFields
 from kb.services.entities import resolve_entity
 from kb.services.errors import InvalidInput
 from kb.services.versioning import StaleEdit
+from kb.web.controllers._shared import get_or_404
 from kb.web.auth import CurrentUser, requires_role
 from kb.web.controllers.edit_pages import stale_view
 from kb.web.controllers.ingest_pages import ingest_form_page, review_page
@@ -92,16 +93,10 @@ def create(request: Request, session: Session, data: UploadBody, current_user: C
     return see_other(f"/ingest/{result.source_id}")
 
 
-def _source(session: Session, source_id: int) -> Source:
-    source = session.get(Source, source_id)
-    if source is None:
-        raise NotFoundException(f"no source {source_id}")
-    return source
-
 
 @get("/ingest/{source_id:int}", name="ingest:review", guards=GUARDS, sync_to_thread=True)
 def show(source_id: int, session: Session, done: str = "") -> Response:
-    source = _source(session, source_id)
+    source = get_or_404(session, Source, source_id)
     context = review_page(session, source, new_names=new_names_of(session, source_id),
                           message=done[:300])
     return page("ingest/review.html", {"page": context})
@@ -162,7 +157,7 @@ def _apply(session: Session, form: Form, source: Source, actor: CurrentUser) -> 
 
 @post("/ingest/{source_id:int}/review", name="ingest:review-action", guards=GUARDS, sync_to_thread=True)
 def act(source_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
-    source = _source(session, source_id)
+    source = get_or_404(session, Source, source_id)
     form = Form(data)
     try:
         message = _apply(session, form, source, current_user)

@@ -200,6 +200,11 @@ def test_hardware_names_resolve_to_chips(session, tmp_path):
     sxm = claim(session, "epoch-hardware:NVIDIA H100 SXM5 80GB:tdp").subject_id
     assert len({pcie, sxm, h100.id}) == 3
     assert session.get(Entity, pcie).parent_id == nvidia.id
+    # ...each linked to the chip it is a board of, once, however often the file is imported
+    import_epoch(session=session, dataset="epoch-hardware", path=path)
+    variants = session.exec(select(Relation.subject_id, Relation.object_id)
+                            .where(Relation.type == "variant_of")).all()
+    assert sorted(variants) == sorted([(pcie, h100.id), (sxm, h100.id)])
     # no tensor units: the plain FP16 column stands in, and the citation says which column
     old = claim(session, "epoch-hardware:Old GPU:flops_fp16")
     cite = session.exec(select(Citation).where(Citation.claim_id == old.id)).one()

@@ -170,6 +170,7 @@ class _Import:
                 base = base_chip_name(name, row.cells.get(self.spec.maker, ""))
                 bases[base] = bases.get(base, 0) + 1
         used: dict[int, str] = {}   # id() of the entity object or the entity id -> row name
+        families: dict[str, int] = {}   # row name -> the chip its board is a variant of
 
         def token(target) -> int:
             return target if isinstance(target, int) else -id(target)
@@ -183,6 +184,9 @@ class _Import:
                 if self.spec.entity_kind == "chip":
                     base = base_chip_name(name, row.cells.get(self.spec.maker, ""))
                     also = (base,) if bases.get(base) == 1 else ()
+                    family = self.subjects.exact.get(normalize_name(base))
+                    if bases.get(base, 0) > 1 and isinstance(family, int):
+                        families[name] = family
                 target = self.subjects.find(name, *also)
                 if target is not None and used.get(token(target), name) != name:
                     self.report.warnings.append(f"{row.where}: {name!r} reads like {used[token(target)]!r} from "
@@ -195,7 +199,10 @@ class _Import:
             used[token(target)] = name
             out[name] = target
         self.subjects.flush()
-        return {name: entity_id(t) for name, t in out.items()}
+        ids = {name: entity_id(t) for name, t in out.items()}
+        self.writer.variants.update((ids[name], family) for name, family in families.items()
+                                    if ids[name] != family)
+        return ids
 
     def _chips(self, named: list[tuple[Row, str]]) -> dict[str, int]:
         """Training hardware named by model rows: a board variant ("NVIDIA A100 SXM4 40 GB") links

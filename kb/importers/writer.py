@@ -37,6 +37,7 @@ class Writer:
         self.unchanged = 0
         self.cites: list[tuple[str, str, int, str, str]] = []
         self.relations: dict[tuple[int, int], str | None] = {}
+        self.variants: set[tuple[int, int]] = set()   # (board, the chip it is a variant of)
 
     def has_claim(self, key: str) -> bool:
         return key in self.claims or key in self.new_claims
@@ -125,7 +126,18 @@ class Writer:
         self.session.flush()
         return list(created.values()), [c.id for c, _ in self.updated]
 
+    def _write_variants(self) -> None:
+        """A board ("NVIDIA H100 PCIe") links to its chip ("H100"): its figures differ, it is not an alias."""
+        boards = sorted({b for b, _ in self.variants})
+        existing: set[tuple[int, int]] = set()
+        for i in range(0, len(boards), CHUNK):
+            existing.update(self.session.exec(select(Relation.subject_id, Relation.object_id).where(
+                Relation.type == "variant_of", Relation.subject_id.in_(boards[i:i + CHUNK]))).all())
+        for board, chip in sorted(self.variants - existing):
+            self.session.add(Relation(subject_id=board, type="variant_of", object_id=chip))
+
     def _write_relations(self, claim_ids: dict[str, int]) -> None:
+        self._write_variants()
         if not self.relations:
             return
         subjects = sorted({s for s, _ in self.relations})

@@ -66,6 +66,7 @@ RELATION_TYPES = (
     "successor_of",
     "subsidiary_of",
     "built_on",
+    "variant_of",
 )
 
 

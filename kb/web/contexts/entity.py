@@ -26,11 +26,13 @@ OUTGOING = {
     "uses_technique": "Uses techniques", "introduced_technique": "Introduced techniques",
     "trained_on_chip": "Trained on chips", "distilled_from": "Distilled from",
     "successor_of": "Successor of", "subsidiary_of": "Subsidiary of", "built_on": "Built on",
+    "variant_of": "Variant of",
 }
 INCOMING = {
     "uses_technique": "Used by", "introduced_technique": "Introduced by",
     "trained_on_chip": "Models trained on it", "distilled_from": "Distilled into",
     "successor_of": "Succeeded by", "subsidiary_of": "Subsidiaries", "built_on": "Built upon by",
+    "variant_of": "Variants",
 }
 CHILD_LABELS = {"model": "Models", "chip": "Chips", "product": "Products", "lab": "Divisions",
                 "technique": "Techniques", "topic": "Subtopics"}

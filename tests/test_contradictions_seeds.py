@@ -65,3 +65,36 @@ def test_no_false_alarms(found):
 def test_every_seeded_claim_has_a_confidence(seeded_session):
     claims = seeded_session.exec(select(Claim)).all()
     assert claims and all(c.confidence is not None and 0 <= c.confidence <= 1 for c in claims)
+
+
+def test_bulk_writes_store_what_row_by_row_writes_store(seeded_session, monkeypatch):
+    """The COPY path a million-claim recheck takes (PostgreSQL) matches the statement-by-statement one."""
+    from kb.conflicts import bulk
+    from kb.models import Contradiction, ContradictionMember, Event
+
+    def snapshot():
+        groups = sorted((g.group_key, g.kind, g.severity, g.summary, g.status)
+                        for g in seeded_session.exec(select(Contradiction)))
+        members = sorted((m.contradiction_id, m.claim_id, m.in_conflict)
+                         for m in seeded_session.exec(select(ContradictionMember)))
+        confidences = sorted((c.id, c.confidence) for c in seeded_session.exec(select(Claim)))
+        return groups, len(members), confidences
+
+    before = snapshot()
+    for model in (ContradictionMember, Contradiction):
+        for row in seeded_session.exec(select(model)):
+            seeded_session.delete(row)
+        seeded_session.flush()
+    for claim in seeded_session.exec(select(Claim)):
+        claim.confidence = None
+    seeded_session.flush()
+    events = len(seeded_session.exec(select(Event).where(Event.object_type == "contradiction")).all())
+    monkeypatch.setattr(bulk, "BULK", 1)
+    report = recheck_all(session=seeded_session)
+    seeded_session.expire_all()
+    assert report.created == len(before[0]) and report.confidences_changed == len(before[2])
+    assert snapshot() == before
+    detected = seeded_session.exec(select(Event).where(Event.object_type == "contradiction",
+                                                       Event.action == "detect").order_by(Event.id)).all()
+    assert len(detected) - events >= report.created > 0
+    assert all(isinstance(e.after, dict) and e.after["members"] for e in detected[-report.created:])

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy.engine import Connection
 
+from kb.conflicts import bulk
+from kb.conflicts.bulk import copy_pairs, copy_rows, insert_returning_ids
 from kb.conflicts.engine import Finding
 from kb.conflicts.store import StoredGroup, claim_t, group_t, member_t
 from kb.models import Event
@@ -168,8 +170,7 @@ def sync(connection: Connection, findings: list[Finding], stored: dict[int, Stor
                          "source_id": f.source_id, "status": "open", "severity": f.severity,
                          "summary": f.summary, "note": "", "active": True, "version": 1,
                          "created_at": now, "updated_at": now})
-        ids = connection.execute(insert(group_t).returning(group_t.c.id, sort_by_parameter_order=True),
-                                 rows).scalars().all()
+        ids = insert_returning_ids(connection, group_t, rows)
         for gid, f in zip(ids, new):
             add_members += [{"contradiction_id": gid, "claim_id": c, "in_conflict": c in f.conflicting}
                             for c in sorted(f.members)]
@@ -177,14 +178,9 @@ def sync(connection: Connection, findings: list[Finding], stored: dict[int, Stor
                                  after={"members": sorted(f.members), "severity": f.severity}))
             stats.touched.add(gid)
         stats.created += len(new)
-    if add_members:
-        connection.execute(insert(member_t), add_members)
-    if events:
-        connection.execute(insert(event_t), events)
+    copy_rows(connection, member_t, add_members)
+    copy_rows(connection, event_t, events)
     return stats
-
-
-BULK = 2000   # above this many changed confidences, write through the driver in bulk
 
 
 def write_confidences(connection: Connection, ids, values) -> None:
@@ -194,18 +190,17 @@ def write_confidences(connection: Connection, ids, values) -> None:
     would dominate it, so large batches go straight to the driver (COPY into a temporary table
     and one UPDATE on PostgreSQL, executemany on SQLite).
     """
-    if len(ids) <= BULK:
+    if len(ids) < bulk.BULK:
         stmt = update(claim_t).where(claim_t.c.id == bindparam("b_id")).values(confidence=bindparam("b_conf"))
         if len(ids):
             connection.execute(stmt, [{"b_id": cid, "b_conf": conf} for cid, conf in zip(ids, values)])
         return
+    if connection.dialect.name == "postgresql":
+        copy_pairs(connection, "CREATE TEMPORARY TABLE kb_confidence (id bigint PRIMARY KEY, confidence float8)",
+                   "kb_confidence", zip(ids, values))
     cursor = connection.connection.driver_connection.cursor()
     try:
         if connection.dialect.name == "postgresql":
-            cursor.execute("CREATE TEMPORARY TABLE kb_confidence (id bigint PRIMARY KEY, confidence float8)")
-            with cursor.copy("COPY kb_confidence (id, confidence) FROM STDIN") as copy:
-                for row in zip(ids, values):
-                    copy.write_row(row)
             cursor.execute("UPDATE claim SET confidence = t.confidence FROM kb_confidence t WHERE claim.id = t.id")
             cursor.execute("DROP TABLE kb_confidence")
         else:

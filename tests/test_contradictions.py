@@ -320,8 +320,8 @@ def test_cli_lists_groups_as_json(settings, monkeypatch, capsys, session, kb):
 
 
 def test_many_confidences_are_written_in_bulk(session, kb, monkeypatch):
-    import kb.conflicts.sync as sync_module
-    monkeypatch.setattr(sync_module, "BULK", 5)
+    import kb.conflicts.bulk as bulk
+    monkeypatch.setattr(bulk, "BULK", 5)
     model = kb.entity("v3")
     claims = [kb.claim(model, 10.0 + i * 0.001, precision=0.5, source=kb.source(f"s{i}")) for i in range(12)]
     report = recheck_all(session=session)

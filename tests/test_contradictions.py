@@ -340,3 +340,45 @@ def test_a_large_batch_of_claims_is_rechecked_once_each(session, kb, monkeypatch
     claims = [kb.claim(s, 1.0, source=src, attribute=attr) for s in subjects for attr in ("x", "y")]
     report = update_for_claims(session=session, claim_ids=[c.id for c in claims])
     assert report.claims == len(claims) and report.confidences_changed == len(claims)
+
+
+def test_a_recheck_in_a_fresh_transaction_writes_confidences_while_it_reads(session, kb, monkeypatch):
+    """PostgreSQL: a second connection reads the same snapshot while batches of confidences are written."""
+    import kb.conflicts.overlap as overlap
+    monkeypatch.setattr(overlap, "CHUNK", 2)
+    batches = []
+    put = overlap.ConfidenceWriter.put
+    monkeypatch.setattr(overlap.ConfidenceWriter, "put", lambda self, ids, values: (
+        batches.append(len(ids)), put(self, ids, values))[1])
+    model = kb.entity("v3")
+    claims = [kb.claim(model, 10.0 + i, source=kb.source(f"s{i}"), attribute=f"a{i}") for i in range(5)]
+    session.commit()   # nothing written yet in the recheck's transaction: the snapshot can be shared
+    report = recheck_all(session=session)
+    session.commit()
+    assert report.confidences_changed == 5
+    assert all(session.get(type(c), c.id).confidence for c in claims)
+    if session.get_bind().dialect.name == "postgresql":
+        assert sum(batches) == 5 and len(batches) >= 3
+    else:
+        assert batches == []   # one connection: read first, then write
+    assert recheck_all(session=session).confidences_changed == 0
+    # a claim written in this transaction is invisible to a second connection: no shared snapshot
+    kb.claim(model, 99.0, source=kb.source("late"), attribute="late")
+    session.flush()
+    with overlap.snapshot_reader(session.connection()) as reader:
+        assert reader is None
+    assert recheck_all(session=session).confidences_changed == 1
+
+
+def test_a_failed_background_write_fails_the_recheck(session, kb, monkeypatch):
+    import kb.conflicts.overlap as overlap
+    if session.get_bind().dialect.name != "postgresql":
+        with overlap.snapshot_reader(session.connection()) as reader:
+            assert reader is None   # SQLite: one connection, nothing written in the background
+        return
+    monkeypatch.setattr(overlap, "_UPDATE", "UPDATE no_such_table SET x = %s WHERE y = %s")
+    model = kb.entity("v3")
+    kb.claim(model, 1.0, source=kb.source("a"))
+    session.commit()
+    with pytest.raises(Exception, match="no_such_table"):
+        recheck_all(session=session)

@@ -1,4 +1,5 @@
-"""`contradictions` and `import-dataset`: rechecking conflicts and importing Epoch AI's CSVs."""
+"""`contradictions`, `add-rate` and `import-dataset`: rechecking conflicts, recording conversion
+rates and importing Epoch AI's CSVs."""
 
 from __future__ import annotations
 
@@ -90,6 +91,28 @@ def cmd_import_dataset(args, settings) -> int:
     return 0
 
 
+@command("add-rate")
+def cmd_add_rate(args, settings) -> int:
+    from datetime import date
+    from kb.db import session_scope
+    from kb.services.errors import InvalidInput
+    from kb.services.rates import record_rate
+    try:
+        dated = date.fromisoformat(args.date)
+    except ValueError:
+        raise CommandError(f"date: {args.date!r} is not a date (YYYY-MM-DD)") from None
+    engine = _ready_engine(settings)
+    try:
+        with session_scope(engine) as session:
+            row = record_rate(session, currency=args.currency, dated=dated, rate=args.rate,
+                              source_id=args.source_id, note=args.note)
+            print(f"{row.currency} on {row.dated.isoformat()}: {row.rate:g} per USD; "
+                  f"figures in {row.currency} rechecked")
+    except InvalidInput as exc:
+        raise CommandError(str(exc)) from None
+    return 0
+
+
 def _extend(sub) -> None:
     p = sub.add_parser("contradictions", help="recheck every contradiction group and list them")
     p.add_argument("--json", action="store_true", help="print the groups as JSON")
@@ -98,6 +121,13 @@ def _extend(sub) -> None:
     p.add_argument("dataset", choices=["epoch-models", "epoch-hardware"], help="which Epoch dataset the file is")
     p.add_argument("path", metavar="PATH", help="the CSV file")
     p.add_argument("--json", action="store_true", help="print the import report as JSON")
+    p = sub.add_parser("add-rate", help="record a dated conversion rate so figures in that currency are "
+                                        "compared with dollar figures")
+    p.add_argument("currency", help="ISO code of the currency, e.g. CNY")
+    p.add_argument("date", help="the day the rate held (YYYY-MM-DD)")
+    p.add_argument("rate", type=float, help="units of the currency one US dollar bought that day")
+    p.add_argument("--source-id", type=int, help="the source that states the rate")
+    p.add_argument("--note", default="", help="anything a fact-checker should know about the rate")
 
 
 _EXTENSIONS.append(_extend)

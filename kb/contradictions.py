@@ -21,7 +21,7 @@ from kb.conflicts.listing import (
     contradiction_rows, contradictions_json, groups_json, open_groups_by_claim,
 )
 from kb.conflicts.resolve import ResolutionError, resolve_contradiction
-from kb.conflicts.store import facts_for_buckets
+from kb.conflicts.store import conversion_rates, facts_for_buckets
 from kb.models import Claim
 
 __all__ = [
@@ -36,7 +36,8 @@ def comparability_notes(*, session: Session, subject_id: int) -> list[Note]:
     connection = session.connection()
     attrs = set(connection.execute(select(Claim.attribute_id).where(Claim.subject_id == subject_id)).scalars())
     buckets = facts_for_buckets(connection, {(subject_id, a) for a in attrs})
+    rates = conversion_rates(connection)
     notes: list[Note] = []
     for (s, a), facts in sorted(buckets.items()):
-        notes += currency_notes(s, a, [f for f in facts if f.comparable])
+        notes += currency_notes(s, a, [f for f in facts if f.comparable], rates)
     return notes

@@ -382,3 +382,49 @@ def test_a_failed_background_write_fails_the_recheck(session, kb, monkeypatch):
     session.commit()
     with pytest.raises(Exception, match="no_such_table"):
         recheck_all(session=session)
+
+
+def test_a_dated_conversion_rate_lets_two_currencies_be_compared(session, kb):
+    from datetime import date
+    from kb.services.errors import InvalidInput
+    from kb.services.rates import record_rate
+    model = kb.entity("qwen")
+    usd = kb.claim(model, 0.5, source=kb.source("a"), attribute="price", unit="USD/Mtok")
+    cny = kb.claim(model, 7.0, source=kb.source("b"), attribute="price", unit="CNY/Mtok", period="2025")
+    fits = kb.claim(model, 3.6, source=kb.source("c"), attribute="price", unit="CNY/Mtok", period="2024")
+    recheck_all(session=session)
+    assert groups(session) == []
+    # 7.0 per USD: ¥7 is $1, which $0.5 contradicts; the 2024 figure has no 2024 rate, so stays apart
+    record_rate(session, currency="cny", dated=date(2025, 6, 30), rate=7.0)
+    [group] = contradictions_json(session=session)
+    assert set(group["conflicting"]) == {usd.id, cny.id}
+    assert "7 CNY per USD on 2025-06-30" in group["summary"]
+    [note] = comparability_notes(session=session, subject_id=model.id)
+    assert note.claim_ids == sorted([usd.id, fits.id]) and "for their date" in note.reason
+    # a 2024 rate converts the 2024 figure (¥3.6 at 7.2 is $0.5: consistent); a full recheck agrees
+    record_rate(session, currency="CNY", dated=date(2024, 3, 1), rate=7.2)
+    assert comparability_notes(session=session, subject_id=model.id) == []
+    before = contradictions_json(session=session)
+    assert recheck_all(session=session).created == 0 and contradictions_json(session=session) == before
+    # bad input is refused whole
+    for bad in ({"currency": "USD", "rate": 1.0}, {"currency": "XYZ", "rate": 1.0},
+                {"currency": "EUR", "rate": 0.0}, {"currency": "EUR", "rate": float("nan")}):
+        with pytest.raises(InvalidInput):
+            record_rate(session, dated=date(2025, 1, 1), **bad)
+
+
+def test_add_rate_command(settings, monkeypatch, capsys, session, kb):
+    model = kb.entity("qwen")
+    kb.claim(model, 0.5, source=kb.source("a"), attribute="price", unit="USD/Mtok")
+    kb.claim(model, 7.0, source=kb.source("b"), attribute="price", unit="CNY/Mtok")
+    session.commit()
+    monkeypatch.setenv("KB_DATABASE_URL", settings.database_url)
+    assert main(["add-rate", "CNY", "2025-06-30", "7.1"]) == 0
+    assert "CNY on 2025-06-30: 7.1 per USD" in capsys.readouterr().out
+    assert main(["add-rate", "CNY", "30/06/2025", "7.1"]) == 1
+    assert "not a date" in capsys.readouterr().err
+    assert main(["add-rate", "CNY", "2025-06-30", "-1"]) == 1
+    assert "rate" in capsys.readouterr().err
+    assert main(["contradictions", "--json"]) == 0
+    [group] = json.loads(capsys.readouterr().out)
+    assert group["subject"]["slug"] == "qwen"

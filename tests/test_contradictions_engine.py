@@ -163,3 +163,17 @@ def test_disagreement_verdicts_and_primary_sources_move_confidence():
     assert confidence(fact(1, 10.0, status="refuted"), [], ROOTS) == 0.0
     speculative = confidence(fact(1, 10.0, sources=(4,), dataset_confidence="Speculative"), [], ROOTS)
     assert speculative < primary
+
+
+def test_a_rate_applies_to_a_figure_of_its_year_or_with_no_period():
+    from datetime import date
+    from kb.conflicts.rates import Rate, Rates
+    rates = Rates([Rate("CNY", date(2024, 1, 5), 7.1), Rate("CNY", date(2024, 8, 1), 7.3),
+                   Rate("CNY", date(2025, 12, 31), 7.0)])
+    assert rates.for_period("CNY", "2024").rate == 7.3          # nearest to mid-year
+    assert rates.for_period("CNY", "in 2025").rate == 7.0
+    assert rates.for_period("CNY", "").rate == 7.0              # undated: the latest
+    assert rates.for_period("CNY", "2023") is None              # no rate of that year
+    assert rates.for_period("CNY", "2024-2025") is None         # no one date to convert at
+    assert rates.for_period("EUR", "") is None
+    assert not Rates() and rates

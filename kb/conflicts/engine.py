@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from kb.conflicts.facts import Fact, compatible, conflict, incomparable_currency
 from kb.conflicts.intervals import divide, overlaps, relative_gap
+from kb.conflicts.rates import Rates, in_one_currency
 
 # Settled groups of one kind and bucket: group id -> member claim ids. Conflicts among a settled
 # group's own members were already judged by a fact-checker and raise nothing new.
@@ -128,11 +129,15 @@ def _list(facts: Iterable[Fact]) -> str:
     return ", ".join(f.label for f in facts)
 
 
+NO_RATES = Rates()
+
+
 def value_findings(subject_id: int, attribute_id: int, facts: list[Fact],
-                   settled: Settled = {}, authorities_settled: Mapping[int, Settled] = {}) -> BucketResult:
+                   settled: Settled = {}, authorities_settled: Mapping[int, Settled] = {},
+                   rates: Rates = NO_RATES) -> BucketResult:
     """Conflicts among claims on one subject and attribute, and among authorities within one source."""
     result = BucketResult()
-    pool = [f for f in facts if f.comparable]
+    pool = in_one_currency([f for f in facts if f.comparable], rates)
     if len(pool) < 2:
         return result
     edges = _pairs(pool)
@@ -166,8 +171,9 @@ def value_findings(subject_id: int, attribute_id: int, facts: list[Fact],
     return result
 
 
-def currency_notes(subject_id: int, attribute_id: int, facts: list[Fact]) -> list[Note]:
+def currency_notes(subject_id: int, attribute_id: int, facts: list[Fact], rates: Rates = NO_RATES) -> list[Note]:
     """Pairs that would be compared but for their currencies: kept apart with the reason said."""
+    facts = in_one_currency(facts, rates)
     if len({f.unit for f in facts}) < 2:
         return []
     seen: dict[tuple[str, str], set[int]] = {}
@@ -177,16 +183,18 @@ def currency_notes(subject_id: int, attribute_id: int, facts: list[Fact]) -> lis
                 units = tuple(sorted((a.unit, b.unit)))
                 seen.setdefault(units, set()).update((a.id, b.id))
     return [Note(subject_id, attribute_id, sorted(ids),
-                 f"figures in {units[0]} and {units[1]} are not compared: no dated conversion rate is recorded")
+                 f"figures in {units[0]} and {units[1]} are not compared: no conversion rate is recorded "
+                 "for their date")
             for units, ids in sorted(seen.items())]
 
 
 def ambiguous_findings(lab_id: int, attribute_id: int, lab_facts: list[Fact],
                        model_facts: list[Fact], names: Mapping[int, str],
-                       settled: Settled = {}) -> list[Finding]:
+                       settled: Settled = {}, rates: Rates = NO_RATES) -> list[Finding]:
     """A lab-level figure with no model named that does not fit figures stated for its models."""
     labs = [f for f in lab_facts if f.comparable]
-    models = [f for f in model_facts if f.comparable]
+    both = in_one_currency(labs + [f for f in model_facts if f.comparable], rates)
+    labs, models = both[:len(labs)], both[len(labs):]
     edges = [(a, b) for a in labs for b in models if conflict(a, b)]
 
     def summary(comp, context):

@@ -14,8 +14,10 @@ from kb.conflicts.confidence import Witnesses
 from kb.conflicts.engine import Finding, ambiguous_findings, derived_finding, value_findings
 from kb.conflicts.facts import VISIBLE_STATUSES, Fact, all_agree
 from kb.conflicts.overlap import ConfidenceWriter, snapshot_reader
+from kb.conflicts.rates import Rates
 from kb.conflicts.store import (
-    claim_t, derivations, entity_info, entity_t, load_groups, source_roots, stream_buckets,
+    claim_t, conversion_rates, derivations, entity_info, entity_t, load_groups, source_roots,
+    stream_buckets,
 )
 from kb.conflicts.sync import sync, write_confidences
 from kb.models import Claim, Contradiction
@@ -42,6 +44,7 @@ class _Pass:
     parents: dict[int, int]          # model -> its lab
     lab_pairs: set[tuple[int, int]]
     in_derivations: set[int]
+    rates: Rates
     findings: list[Finding] = field(default_factory=list)
     changes: Changes = field(default_factory=Changes)
     written: int = 0                 # confidences already handed to the background writer
@@ -59,7 +62,7 @@ class _Pass:
         if not agree:
             result = value_findings(subject_id, attribute_id, facts,
                                     self.settled.get("value", subject_id, attribute_id),
-                                    self.settled.authorities.get((subject_id, attribute_id), {}))
+                                    self.settled.authorities.get((subject_id, attribute_id), {}), self.rates)
             self.findings += result.findings
             self.report.notes += result.notes
         self.changes.add(facts, self.roots, self.lone, agree)
@@ -90,7 +93,8 @@ def recheck_all(*, session: Session) -> RecheckReport:
         eid: parent for eid, parent in connection.execute(
             select(entity_t.c.id, entity_t.c.parent_id).where(entity_t.c.kind == "model",
                                                               entity_t.c.parent_id.is_not(None)))},
-        lab_pairs=_lab_level_pairs(connection), in_derivations={i for t in triples for i in t})
+        lab_pairs=_lab_level_pairs(connection), in_derivations={i for t in triples for i in t},
+        rates=conversion_rates(connection))
     with snapshot_reader(connection) as reader:
         # With a second connection on the same snapshot, PostgreSQL writes one batch of
         # confidences while the next claims are read and checked.
@@ -109,7 +113,7 @@ def recheck_all(*, session: Session) -> RecheckReport:
         connection, {f.bucket_subject for fs in run.model_facts.values() for f in fs}).items()}
     for (lab_id, attribute_id), own in run.lab_facts.items():
         findings += ambiguous_findings(lab_id, attribute_id, own, run.model_facts.get((lab_id, attribute_id), []),
-                                       names, settled.get("ambiguous_subject", lab_id, attribute_id))
+                                       names, settled.get("ambiguous_subject", lab_id, attribute_id), run.rates)
     operands = run.operands
     for cid, nid, did in triples:
         if cid in operands and nid in operands and did in operands:

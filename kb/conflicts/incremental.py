@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from kb.conflicts.check import Changes, RecheckReport, Settled, expire
 from kb.conflicts.engine import Finding, ambiguous_findings, derived_finding, value_findings
 from kb.conflicts.store import (
-    StoredGroup, derivations, facts_by_id, facts_for_buckets, family, groups_by_id, groups_by_key,
+    StoredGroup, conversion_rates, derivations, facts_by_id, facts_for_buckets, family, groups_by_id,
+    groups_by_key,
     groups_by_pairs, groups_with_claims, source_roots,
 )
 from kb.conflicts.sync import sync, write_confidences
@@ -89,11 +90,13 @@ def update_for_claims(*, session: Session, claim_ids: Iterable[int]) -> RecheckR
     stored.update(_stored_in(connection, set(), set(), new_keys))
     settled = Settled(stored.values())
     roots = source_roots(connection, {src for fs in facts.values() for f in fs for src in f.sources})
+    rates = conversion_rates(connection)
     findings: list[Finding] = []
     changes = Changes()
     for s, a in sorted(scope.buckets):
         bucket = facts.get((s, a), [])
-        result = value_findings(s, a, bucket, settled.get("value", s, a), settled.authorities.get((s, a), {}))
+        result = value_findings(s, a, bucket, settled.get("value", s, a), settled.authorities.get((s, a), {}),
+                                rates)
         findings += result.findings
         report.notes += result.notes
         changes.add(bucket, roots, {})
@@ -102,7 +105,8 @@ def update_for_claims(*, session: Session, claim_ids: Iterable[int]) -> RecheckR
     for s, a in sorted(scope.ambiguous):
         own = [f for f in facts.get((s, a), []) if f.comparable]
         models = [f for k in scope.kids[s] for f in facts.get((k, a), []) if f.comparable]
-        findings += ambiguous_findings(s, a, own, models, scope.names, settled.get("ambiguous_subject", s, a))
+        findings += ambiguous_findings(s, a, own, models, scope.names, settled.get("ambiguous_subject", s, a),
+                                       rates)
     for cid, nid, did in triples:
         if cid in loaded and nid in loaded and did in loaded:
             f = derived_finding(loaded[cid], loaded[nid], loaded[did], settled.derived(loaded[cid]))

@@ -15,7 +15,10 @@ from sqlalchemy.engine import Connection
 
 from kb.conflicts.confidence import root_weight
 from kb.conflicts.facts import Fact, make_fact
-from kb.models import Citation, Claim, Contradiction, ContradictionMember, Derivation, Entity, Source
+from kb.conflicts.rates import Rate, Rates
+from kb.models import (
+    Citation, Claim, Contradiction, ContradictionMember, ConversionRate, Derivation, Entity, Source,
+)
 
 claim_t = Claim.__table__
 citation_t = Citation.__table__
@@ -24,6 +27,7 @@ entity_t = Entity.__table__
 group_t = Contradiction.__table__
 member_t = ContradictionMember.__table__
 derivation_t = Derivation.__table__
+rate_t = ConversionRate.__table__
 
 FACT_COLUMNS = (
     claim_t.c.id, claim_t.c.subject_id, claim_t.c.model_id, claim_t.c.attribute_id,
@@ -316,3 +320,9 @@ def family(connection: Connection, ids: Iterable[int]) -> dict[int, tuple[str, i
     return out
 
 
+
+
+def conversion_rates(connection: Connection) -> Rates:
+    """Every recorded conversion rate (a short table: one row per currency and date)."""
+    return Rates(Rate(c, d, r) for c, d, r in connection.execute(
+        select(rate_t.c.currency, rate_t.c.dated, rate_t.c.rate)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from litestar import Litestar
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.di import Provide
@@ -24,6 +26,18 @@ def _template_helpers(engine: JinjaTemplateEngine, settings: Settings) -> None:
     templating.install(engine, reload=settings.is_development)
 
 
+def _settle_heap() -> None:
+    """Keep the cycle collector off the objects every request shares (the ORM's, the templates').
+
+    A page allocates a few thousand short-lived objects; with the default thresholds the collector
+    runs twice a page and now and then walks every long-lived object, which shows as a slow request.
+    Frozen, the startup objects are never walked again; collections stay, only less often.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the web app for `settings` (the environment's by default); connects lazily."""
     settings = settings or get_settings()
@@ -32,6 +46,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     def on_startup(app: Litestar) -> None:
         app.state.engine = engine
         app.state.settings = settings
+        if not settings.is_development:  # tests build many apps in one process: leave its collector alone
+            _settle_heap()
 
     def on_shutdown(app: Litestar) -> None:
         engine.dispose()

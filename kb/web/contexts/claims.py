@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
-from kb.models import Citation, Contradiction, ContradictionMember, Entity, Source
 from kb.web.contexts.common import (
-    CLAIM, HIDDEN_STATUSES, AttributeRef, claim_views, load_attributes, visible,
+    CITATION, CLAIM, CONTRADICTION, ENTITY, HIDDEN_STATUSES, MEMBER, SOURCE, AttributeRef, claim_views,
+    load_attributes, visible,
 )
 from kb.web.listing import (
     ActiveFilter, ListPage, Query, capped_count, exact_count, facet, page_info,
@@ -21,6 +21,9 @@ from kb.web.pagination import Paging
 # Facets count the newest this many matches; past that they say so.
 FACET_SAMPLE = 500
 FACET_VALUES = 30  # sources shown in their facet, the most cited first
+# Built once: an alias's columns are made on first use, and making them is not cheap.
+SUBJECT = ENTITY.alias("subject")
+PARENT = ENTITY.alias("parent")
 FILTERS = ("subject", "attribute", "status", "source", "lab", "kind", "conflict")
 SORTS = {
     "newest": ("Newest", (CLAIM.c.id.desc(),)),
@@ -43,7 +46,8 @@ class ClaimFilter:
 
 def _entity_id(session: Session, ref: str) -> tuple[int | None, str]:
     kind, _, slug = ref.partition(":")
-    row = session.execute(select(Entity.id, Entity.name).where(Entity.kind == kind, Entity.slug == slug)).first()
+    row = session.execute(select(ENTITY.c.id, ENTITY.c.name)
+                          .where(ENTITY.c.kind == kind, ENTITY.c.slug == slug)).first()
     return (row.id, row.name) if row else (None, ref)
 
 
@@ -78,25 +82,25 @@ def claim_filter(session: Session, q: Query, attributes: dict[int, AttributeRef]
         active("status", s, s.replace("_", " "))
     if source := q.get("source"):
         source_id = int(source) if source.isdigit() else -1
-        stmt = stmt.where(CLAIM.c.id.in_(select(Citation.claim_id).where(Citation.source_id == source_id)))
-        title = session.execute(select(Source.title).where(Source.id == source_id)).scalar()
+        stmt = stmt.where(CLAIM.c.id.in_(select(CITATION.c.claim_id).where(CITATION.c.source_id == source_id)))
+        title = session.execute(select(SOURCE.c.title).where(SOURCE.c.id == source_id)).scalar()
         if title is None:
             unknown(f"No source {source!r}.")
         active("source", source, f"cited in {title or source}")
     if lab := q.get("lab"):
-        lab_id = session.execute(select(Entity.id).where(Entity.kind == "lab", Entity.slug == lab)).scalar()
+        lab_id = session.execute(select(ENTITY.c.id).where(ENTITY.c.kind == "lab", ENTITY.c.slug == lab)).scalar()
         if lab_id is None:
             unknown(f"No lab {lab!r}.")
-        family = select(Entity.id).where((Entity.id == lab_id) | (Entity.parent_id == lab_id))
+        family = select(ENTITY.c.id).where((ENTITY.c.id == lab_id) | (ENTITY.c.parent_id == lab_id))
         stmt = stmt.where(CLAIM.c.subject_id.in_(family))
         active("lab", lab, f"lab {lab}")
     if kind := q.get("kind"):
-        stmt = stmt.where(CLAIM.c.subject_id.in_(select(Entity.id).where(Entity.kind == kind)))
+        stmt = stmt.where(CLAIM.c.subject_id.in_(select(ENTITY.c.id).where(ENTITY.c.kind == kind)))
         active("kind", kind, f"about a {kind}")
     if q.get("conflict") in ("yes", "open"):
-        members = (select(ContradictionMember.claim_id)
-                   .join(Contradiction, Contradiction.id == ContradictionMember.contradiction_id)
-                   .where(Contradiction.status == "open", Contradiction.active.is_(True)))
+        members = (select(MEMBER.c.claim_id)
+                   .join(CONTRADICTION, CONTRADICTION.c.id == MEMBER.c.contradiction_id)
+                   .where(CONTRADICTION.c.status == "open", CONTRADICTION.c.active.is_(True)))
         stmt = stmt.where(CLAIM.c.id.in_(members))
         active("conflict", q.get("conflict"), "in an open contradiction")
     out.query = stmt
@@ -142,8 +146,7 @@ def _facets(session, q: Query, stmt, attributes):
     """Facet counts over the newest FACET_SAMPLE matches, grouped by the database in two queries."""
     sample = (stmt.with_only_columns(CLAIM.c.id, CLAIM.c.status, CLAIM.c.attribute_id, CLAIM.c.subject_id)
               .order_by(None).order_by(CLAIM.c.id.desc()).limit(FACET_SAMPLE).subquery("sample"))
-    subject = Entity.__table__.alias("subject")
-    parent = Entity.__table__.alias("parent")
+    subject, parent = SUBJECT, PARENT
     # A claim counts for its subject's lab: the subject itself, or a model's parent lab.
     own_lab = case((subject.c.kind == "lab", subject.c.slug))
     parent_lab = case((parent.c.kind == "lab", parent.c.slug))
@@ -159,13 +162,13 @@ def _facets(session, q: Query, stmt, attributes):
         kinds[kind] += n
         for slug in {lab, parent_slug} - {None}:
             labs[slug] += n
-    n = func.count(func.distinct(Citation.claim_id)).label("n")
-    cited = (select(Citation.source_id, n).join(sample, sample.c.id == Citation.claim_id)
-             .group_by(Citation.source_id).order_by(n.desc(), Citation.source_id).limit(FACET_VALUES)
+    n = func.count(func.distinct(CITATION.c.claim_id)).label("n")
+    cited = (select(CITATION.c.source_id, n).join(sample, sample.c.id == CITATION.c.claim_id)
+             .group_by(CITATION.c.source_id).order_by(n.desc(), CITATION.c.source_id).limit(FACET_VALUES)
              .subquery("cited"))
     # Titles for the most cited sources only, not for every citation in the sample.
-    sources = session.execute(select(cited.c.source_id, Source.title, cited.c.n)
-                              .join(Source, Source.id == cited.c.source_id)).all()
+    sources = session.execute(select(cited.c.source_id, SOURCE.c.title, cited.c.n)
+                              .join(SOURCE, SOURCE.c.id == cited.c.source_id)).all()
     titles = {s: title for s, title, _ in sources}
     label_of = {a.name: a.label for a in attributes.values()}
     facets = [

@@ -14,9 +14,10 @@ from kb.charts import Interval, interval_chart
 from kb.models import Contradiction, ContradictionMember, Entity, User
 from kb.web.contexts.claim import corroboration
 from kb.web.contexts.common import (
-    CLAIM, AttributeRef, ClaimView, EntityRef, among, claim_views, load_attributes, load_entities,
+    CLAIM, CONTRADICTION, ENTITY, AttributeRef, ClaimView, EntityRef, claim_views, load_attributes, load_entities,
 )
 from kb.web.contexts.entity import NotFound
+from kb.web.contexts.idlist import among
 from kb.web.listing import ActiveFilter, ListPage, Query, capped_count, exact_count, facet, page_info
 from kb.web.pagination import Paging
 from kb.web import urls
@@ -24,6 +25,9 @@ from kb.web import urls
 STATUSES = ("open", "resolved", "explained")
 KIND_LABELS = {"value": "figures disagree", "ambiguous_subject": "ambiguous subject (lab or model?)",
                "authorities": "authorities disagree", "derived": "derived figure does not add up"}
+MEMBER = ContradictionMember.__table__
+MEMBER_COUNTS = (select(MEMBER.c.contradiction_id, func.count()).where(among(MEMBER.c.contradiction_id, "ids"))
+                 .group_by(MEMBER.c.contradiction_id))
 
 
 @dataclass
@@ -60,27 +64,27 @@ class ContradictionPage:
 
 
 def _filtered(session: Session, q: Query):
-    stmt = select(Contradiction)
+    stmt = select(CONTRADICTION)  # plain rows: the list needs no ORM objects
     filters = []
     status = q.get("status")
     if status:
-        stmt = stmt.where(Contradiction.status == status)
+        stmt = stmt.where(CONTRADICTION.c.status == status)
         filters.append(ActiveFilter("status", status, status, q.without("status", status)))
     if kind := q.get("subject_kind"):
-        stmt = stmt.where(Contradiction.subject_id.in_(select(Entity.id).where(Entity.kind == kind)))
+        stmt = stmt.where(CONTRADICTION.c.subject_id.in_(select(ENTITY.c.id).where(ENTITY.c.kind == kind)))
         filters.append(ActiveFilter("subject_kind", kind, f"about a {kind}", q.without("subject_kind", kind)))
     if attribute := q.get("attribute"):
         from kb.models import Attribute
-        stmt = stmt.where(Contradiction.attribute_id.in_(select(Attribute.id).where(Attribute.name == attribute)))
+        stmt = stmt.where(CONTRADICTION.c.attribute_id.in_(select(Attribute.id).where(Attribute.name == attribute)))
         filters.append(ActiveFilter("attribute", attribute, attribute, q.without("attribute", attribute)))
-    return stmt.where(Contradiction.active.is_(True)), filters
+    return stmt.where(CONTRADICTION.c.active.is_(True)), filters
 
 
 def contradiction_list(session: Session, q: Query, paging: Paging, *, exact_total: bool = False) -> ListPage:
     """The /contradictions page, most severe first."""
     stmt, filters = _filtered(session, q)
-    rows = session.execute(stmt.order_by(Contradiction.severity.desc(), Contradiction.id.desc())
-                           .offset(paging.offset).limit(paging.per_page + 1)).scalars().all()
+    rows = session.execute(stmt.order_by(CONTRADICTION.c.severity.desc(), CONTRADICTION.c.id.desc())
+                           .offset(paging.offset).limit(paging.per_page + 1)).all()
     total, exact = (exact_count(session, stmt), True) if exact_total else capped_count(session, stmt)
     has_next = len(rows) > paging.per_page
     rows = rows[:paging.per_page]
@@ -94,26 +98,23 @@ def contradiction_list(session: Session, q: Query, paging: Paging, *, exact_tota
     return page
 
 
-def contradiction_rows(session: Session, rows: list[Contradiction],
+def contradiction_rows(session: Session, rows: list,
                        attributes: dict[int, AttributeRef] | None = None) -> list[ContradictionRow]:
     attributes = attributes if attributes is not None else load_attributes(session)
     entities = load_entities(session, {r.subject_id for r in rows})
-    counts = dict(session.execute(
-        select(ContradictionMember.contradiction_id, func.count())
-        .where(among(session, ContradictionMember.contradiction_id, [r.id for r in rows]))
-        .group_by(ContradictionMember.contradiction_id)).all()) if rows else {}
+    counts = dict(session.execute(MEMBER_COUNTS, {"ids": [r.id for r in rows]}).all()) if rows else {}
     return [ContradictionRow(r.id, r.status, r.kind, r.severity, r.summary, entities[r.subject_id],
                              attributes[r.attribute_id], counts.get(r.id, 0), r.qualifiers) for r in rows]
 
 
 def _facets(session, q: Query, stmt, attributes: dict[int, AttributeRef]):
     """Status, subject kind and attribute counts over the first 10,000 matches, in one query."""
-    matched = stmt.with_only_columns(Contradiction.status, Contradiction.subject_id, Contradiction.attribute_id) \
-        .order_by(None).limit(10_000).subquery()
+    c = CONTRADICTION.c
+    matched = stmt.with_only_columns(c.status, c.subject_id, c.attribute_id).order_by(None).limit(10_000).subquery()
     cells = session.execute(
-        select(matched.c.status, Entity.kind, matched.c.attribute_id, func.count())
-        .select_from(matched).join(Entity, Entity.id == matched.c.subject_id)
-        .group_by(matched.c.status, Entity.kind, matched.c.attribute_id)).all()
+        select(matched.c.status, ENTITY.c.kind, matched.c.attribute_id, func.count())
+        .select_from(matched).join(ENTITY, ENTITY.c.id == matched.c.subject_id)
+        .group_by(matched.c.status, ENTITY.c.kind, matched.c.attribute_id)).all()
     statuses, kinds, attrs = Counter(), Counter(), Counter()
     for status, kind, attribute_id, n in cells:
         statuses[status] += n

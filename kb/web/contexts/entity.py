@@ -6,16 +6,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlmodel import Session
 
 from kb.charts import TimePoint, figures_over_time
-from kb.models import Alias, Contradiction, Entity, Relation
+from kb.models import Alias, Relation
 from kb.web import urls
 from kb.web.contexts.common import (
-    ATTENTION_STATUSES, CLAIM, ENTITY_REF_COLUMNS, PREFERENCE_KEY, RANK_ORDER, STATUS_ORDER, AttributeRef,
-    ClaimView, ContradictionRef, EntityRef, among, claim_views, entity_ref, load_attributes, visible,
+    ATTENTION_STATUSES, CLAIM, CONTRADICTION, ENTITY, ENTITY_REF_COLUMNS, PREFERENCE_KEY,
+    AttributeRef, ClaimView, ContradictionRef, EntityRef, claim_views, entity_ref, fixed, load_attributes,
+    visible,
 )
+from kb.web.contexts.idlist import among
 
 SHOWN_PER_ATTRIBUTE = 5   # the lead figure and four beside it; the rest are a link away
 ROLLUP_PER_ATTRIBUTE = 8
@@ -36,6 +38,74 @@ INCOMING = {
 }
 CHILD_LABELS = {"model": "Models", "chip": "Chips", "product": "Products", "lab": "Divisions",
                 "technique": "Techniques", "topic": "Subtopics"}
+
+
+ALIAS = Alias.__table__
+RELATION = Relation.__table__
+
+# The page's statements are built once (see idlist); a request only binds the entity and its subjects.
+ENTITY_ROW = select(*ENTITY_REF_COLUMNS, ENTITY.c.description, ENTITY.c.parent_id).where(
+    ENTITY.c.kind == bindparam("kind"), ENTITY.c.slug == bindparam("slug"))
+ALIASES = select(ALIAS.c.name).where(ALIAS.c.entity_id == bindparam("id"))
+RELATIONS = (
+    select(RELATION.c.subject_id, RELATION.c.type, RELATION.c.object_id)
+    .where(or_(RELATION.c.subject_id == bindparam("id"), RELATION.c.object_id == bindparam("id")))
+    .limit(RELATIONS_SHOWN * 4)
+)
+# The related entities, the parent and the children (a lab's models) in one query.
+RELATED = (
+    select(*ENTITY_REF_COLUMNS, ENTITY.c.parent_id)
+    .where(or_(among(ENTITY.c.id, "ids"), ENTITY.c.parent_id == bindparam("id")))
+    .order_by(ENTITY.c.name).limit(RELATIONS_SHOWN * 8)
+)
+
+
+def _shown(ranked, limit: int):
+    """The full claim rows of the first `limit` per attribute of a ranking (id, attribute_id, rn, n)."""
+    return (select(CLAIM, ranked.c.rn, ranked.c.n).join(ranked, ranked.c.id == CLAIM.c.id)
+            .where(ranked.c.rn <= limit).order_by(ranked.c.attribute_id, ranked.c.rn))
+
+
+# The entity's own claims per attribute, the best first. The ranking reads narrow rows from
+# ix_claim_subject_ranking; only the few rows shown are read in full. Sorted on the preference as one
+# number, which PostgreSQL sorts faster than the four keys it stands for.
+OWN_RANKED = _shown(visible(select(
+    CLAIM.c.id, CLAIM.c.attribute_id,
+    func.row_number().over(partition_by=CLAIM.c.attribute_id, order_by=(PREFERENCE_KEY, CLAIM.c.id)).label("rn"),
+    func.count().over(partition_by=CLAIM.c.attribute_id).label("n"),
+).where(CLAIM.c.subject_id == bindparam("subject"))).subquery("ranked"), SHOWN_PER_ATTRIBUTE)
+
+# The children's figures: each (subject, attribute) cell's best claim (its smallest preference key,
+# then the smallest id with that key), the first few subjects per attribute.
+_cell = visible(select(CLAIM.c.subject_id, CLAIM.c.attribute_id, func.min(PREFERENCE_KEY).label("best"))
+                .where(among(CLAIM.c.subject_id, "subjects"))
+                .group_by(CLAIM.c.subject_id, CLAIM.c.attribute_id)).subquery("cell")
+_best = visible(select(func.min(CLAIM.c.id).label("id"), _cell.c.subject_id, _cell.c.attribute_id)
+                .select_from(CLAIM).join(_cell, and_(CLAIM.c.subject_id == _cell.c.subject_id,
+                                                     CLAIM.c.attribute_id == _cell.c.attribute_id,
+                                                     PREFERENCE_KEY == _cell.c.best))
+                .group_by(_cell.c.subject_id, _cell.c.attribute_id)).subquery("best")
+ROLLUP_RANKED = _shown(select(
+    _best.c.id, _best.c.attribute_id,
+    func.row_number().over(partition_by=_best.c.attribute_id, order_by=_best.c.subject_id).label("rn"),
+    func.count().over(partition_by=_best.c.attribute_id).label("n"),
+).subquery("ranked"), ROLLUP_PER_ATTRIBUTE)
+
+# What needs attention: the matches are gathered first (MATERIALIZED), so that the planner reads them
+# by subject rather than walking an index in display order and filtering; then counted and cut.
+_needing = (select(CLAIM.c.id)
+            .where(among(CLAIM.c.subject_id, "subjects"), CLAIM.c.status.in_(fixed(ATTENTION_STATUSES)))
+            .cte("needing").prefix_with("MATERIALIZED"))
+_first = (select(_needing.c.id, func.count().over().label("total"))
+          .order_by(_needing.c.id).limit(ATTENTION_SHOWN).subquery("first"))
+ATTENTION_CLAIMS = select(CLAIM, _first.c.total).join(_first, _first.c.id == CLAIM.c.id).order_by(CLAIM.c.id)
+_open = (select(CONTRADICTION.c.id, CONTRADICTION.c.status, CONTRADICTION.c.kind, CONTRADICTION.c.severity,
+                CONTRADICTION.c.summary)
+         .where(among(CONTRADICTION.c.subject_id, "subjects"), CONTRADICTION.c.status == "open",
+                CONTRADICTION.c.active.is_(True))
+         .cte("open").prefix_with("MATERIALIZED"))
+ATTENTION_CONTRADICTIONS = (select(_open, func.count().over().label("total"))
+                            .order_by(_open.c.severity.desc(), _open.c.id).limit(ATTENTION_SHOWN))
 
 
 class NotFound(LookupError):
@@ -100,23 +170,17 @@ class EntityPage:
 
 def entity_page(session: Session, *, kind: str, slug: str) -> EntityPage:
     """Everything the page for `kind:slug` shows, in a fixed number of queries."""
-    row = session.execute(
-        select(*ENTITY_REF_COLUMNS, Entity.description, Entity.parent_id)
-        .where(Entity.kind == kind, Entity.slug == slug)
-    ).first()
+    row = session.execute(ENTITY_ROW, {"kind": kind, "slug": slug}).first()
     if row is None:
         raise NotFound(f"no {kind} {slug!r}")
     entity = entity_ref(row)
     attributes = load_attributes(session)
     relations, parent, children = _relations(session, entity, row.parent_id)
-    aliases = sorted(
-        {a for (a,) in session.execute(select(Alias.name).where(Alias.entity_id == entity.id))} - {entity.name},
-        key=str.casefold,
-    )
+    aliases = sorted({a for (a,) in session.execute(ALIASES, {"id": entity.id})} - {entity.name}, key=str.casefold)
     known = {e.id: e for group in relations for e in group.entities} | {entity.id: entity}
     subject_ids = [entity.id] + [c.id for c in children]
-    own_rows = _ranked(session, [entity.id], by_subject=False)
-    child_rows = _ranked(session, [c.id for c in children], by_subject=True) if children else []
+    own_rows = session.execute(OWN_RANKED, {"subject": entity.id}).all()
+    child_rows = session.execute(ROLLUP_RANKED, {"subjects": [c.id for c in children]}).all() if children else []
     attention, attention_rows = _attention(session, subject_ids)
     # One batch of loaders for every claim the page shows, however many groups they fall in.
     views = {v.id: v for v in claim_views(session, own_rows + child_rows + attention_rows,
@@ -149,18 +213,10 @@ def time_points(claims: list[ClaimView]) -> list[TimePoint]:
 
 
 def _relations(session: Session, entity: EntityRef, parent_id: int | None):
-    rel_rows = session.execute(
-        select(Relation.subject_id, Relation.type, Relation.object_id)
-        .where(or_(Relation.subject_id == entity.id, Relation.object_id == entity.id))
-        .limit(RELATIONS_SHOWN * 4)
-    ).all()
+    rel_rows = session.execute(RELATIONS, {"id": entity.id}).all()
     other_ids = {r.object_id if r.subject_id == entity.id else r.subject_id for r in rel_rows}
     wanted = other_ids | ({parent_id} if parent_id else set())
-    rows = session.execute(
-        select(*ENTITY_REF_COLUMNS, Entity.parent_id)
-        .where(or_(Entity.id.in_(wanted), Entity.parent_id == entity.id))
-        .order_by(Entity.name).limit(RELATIONS_SHOWN * 8)
-    ).all()
+    rows = session.execute(RELATED, {"ids": wanted, "id": entity.id}).all()
     refs = {r.id: entity_ref(r) for r in rows}
     parents_of = {r.id: r.parent_id for r in rows}
     grouped: dict[str, list[EntityRef]] = defaultdict(list)
@@ -188,43 +244,11 @@ def _origin_labs(session, grouped, refs, parents_of) -> None:
     labs = {e.id for e in introducers if e.kind == "lab"}
     missing = {parents_of.get(e.id) for e in introducers if e.kind != "lab"} - {None}
     if missing:
-        for r in session.execute(select(*ENTITY_REF_COLUMNS).where(Entity.id.in_(missing))):
+        for r in session.execute(select(*ENTITY_REF_COLUMNS).where(among(ENTITY.c.id, missing))):
             refs[r.id] = entity_ref(r)
             labs.add(r.id)
     if labs:
         grouped["Origin lab"] = [refs[i] for i in labs if i in refs]
-
-
-def _ranked(session, subject_ids, *, by_subject: bool) -> list:
-    """Claim rows per attribute, the best first. With by_subject, one claim per (subject, attribute)."""
-    among_subjects = among(session, CLAIM.c.subject_id, subject_ids)
-    # Rank on narrow rows read from ix_claim_subject_ranking, then fetch the few full rows shown.
-    if by_subject:
-        # Each cell's best claim: its smallest preference key, then the smallest id with that key.
-        cell = visible(select(CLAIM.c.subject_id, CLAIM.c.attribute_id, func.min(PREFERENCE_KEY).label("best"))
-                       .where(among_subjects).group_by(CLAIM.c.subject_id, CLAIM.c.attribute_id)).subquery("cell")
-        best = visible(select(func.min(CLAIM.c.id).label("id"), cell.c.subject_id, cell.c.attribute_id)
-                       .select_from(CLAIM).join(cell, and_(CLAIM.c.subject_id == cell.c.subject_id,
-                                                           CLAIM.c.attribute_id == cell.c.attribute_id,
-                                                           PREFERENCE_KEY == cell.c.best))
-                       .group_by(cell.c.subject_id, cell.c.attribute_id)).subquery("best")
-        ranked = select(
-            best.c.id, best.c.attribute_id,
-            func.row_number().over(partition_by=best.c.attribute_id, order_by=best.c.subject_id).label("rn"),
-            func.count().over(partition_by=best.c.attribute_id).label("n"),
-        ).subquery()
-        limit = ROLLUP_PER_ATTRIBUTE
-    else:
-        order = (RANK_ORDER, STATUS_ORDER, CLAIM.c.confidence.desc().nulls_last(), CLAIM.c.id)
-        ranked = visible(select(
-            CLAIM.c.id, CLAIM.c.attribute_id,
-            func.row_number().over(partition_by=CLAIM.c.attribute_id, order_by=order).label("rn"),
-            func.count().over(partition_by=CLAIM.c.attribute_id).label("n"),
-        ).where(among_subjects)).subquery()
-        limit = SHOWN_PER_ATTRIBUTE
-    return session.execute(
-        select(CLAIM, ranked.c.rn, ranked.c.n).join(ranked, ranked.c.id == CLAIM.c.id)
-        .where(ranked.c.rn <= limit).order_by(ranked.c.attribute_id, ranked.c.rn)).all()
 
 
 def _groups(rows, views: dict[int, ClaimView], attributes, *, more: dict) -> tuple[list[AttributeGroup], int]:
@@ -245,16 +269,9 @@ def _groups(rows, views: dict[int, ClaimView], attributes, *, more: dict) -> tup
 
 def _attention(session, subject_ids) -> tuple[Attention, list]:
     """What is disputed or needs checking about these subjects: claims (their rows) and open contradictions."""
-    where = (among(session, CLAIM.c.subject_id, subject_ids), CLAIM.c.status.in_(ATTENTION_STATUSES))
-    claim_total = session.execute(select(func.count()).select_from(CLAIM).where(*where)).scalar_one()
-    rows = session.execute(select(CLAIM).where(*where).order_by(CLAIM.c.id).limit(ATTENTION_SHOWN)).all() \
-        if claim_total else []
-    # A subject has few open contradictions: the window counts them while the first few are read.
-    found = session.execute(
-        select(Contradiction.id, Contradiction.status, Contradiction.kind, Contradiction.severity,
-               Contradiction.summary, func.count().over().label("total"))
-        .where(among(session, Contradiction.subject_id, subject_ids), Contradiction.status == "open",
-               Contradiction.active.is_(True))
-        .order_by(Contradiction.severity.desc(), Contradiction.id).limit(ATTENTION_SHOWN)).all()
+    params = {"subjects": subject_ids}
+    rows = session.execute(ATTENTION_CLAIMS, params).all()
+    found = session.execute(ATTENTION_CONTRADICTIONS, params).all()
     contradictions = [ContradictionRef(c.id, c.status, c.kind, c.severity, c.summary) for c in found]
-    return Attention([], claim_total, contradictions, found[0].total if found else 0), rows
+    attention = Attention([], rows[0].total if rows else 0, contradictions, found[0].total if found else 0)
+    return attention, rows

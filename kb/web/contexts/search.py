@@ -12,8 +12,9 @@ from kb import search as search_engine
 from kb.models import Citation
 from kb.search import SearchIds, highlight, search
 from kb.web.contexts.common import (
-    CLAIM, ClaimView, EntityRef, SourceRef, among, claim_views, load_entities, load_sources,
+    CLAIM, ClaimView, EntityRef, SourceRef, claim_views, load_entities, load_sources,
 )
+from kb.web.contexts.idlist import among
 
 Segments = list[tuple[str, bool]]
 
@@ -78,13 +79,13 @@ def search_page(session: Session, query: str, *, limit: int = 10) -> SearchPage:
     entities = load_entities(session, ids.entities)
     page.entities = [EntityHit(entities[i], highlight(entities[i].name, ids.terms), i in ids.fuzzy)
                      for i in ids.entities if i in entities]
-    rows = session.execute(select(CLAIM).where(among(session, CLAIM.c.id, ids.claims))).all() if ids.claims else []
+    rows = session.execute(select(CLAIM).where(among(CLAIM.c.id, ids.claims))).all() if ids.claims else []
     order = {cid: n for n, cid in enumerate(ids.claims)}
     rows.sort(key=lambda r: order[r.id])
     page.claim_rows = rows
     page.claims = [ClaimHit(v, highlight(v.statement, ids.terms)) for v in claim_views(session, rows)]
     cites = session.execute(select(Citation.id, Citation.claim_id, Citation.source_id, Citation.quote)
-                            .where(among(session, Citation.id, ids.citations))).all() if ids.citations else []
+                            .where(among(Citation.id, ids.citations))).all() if ids.citations else []
     corder = {cid: n for n, cid in enumerate(ids.citations)}
     cites.sort(key=lambda r: corder[r.id])
     sources = load_sources(session, [c.source_id for c in cites] + ids.sources)

@@ -5,6 +5,7 @@
 - `contradictions_json(session=..., status=None)`: the groups in DESIGN §5 JSON shapes.
 - `resolve_contradiction(...)`: a fact-checker's decision, kept across rechecks.
 - `comparability_notes(session=..., subject_id=...)`: figures kept apart for a stated reason.
+- `currency_reasons(connection, claims)`: the same for claims a page already holds.
 - `open_groups_by_claim(session=..., claim_ids=...)`: which figures to mark as contested.
 """
 
@@ -21,11 +22,13 @@ from kb.conflicts.listing import (
     contradiction_rows, contradictions_json, groups_json, open_groups_by_claim,
 )
 from kb.conflicts.resolve import ResolutionError, resolve_contradiction
+from kb.conflicts.facts import make_fact
+from kb.conflicts.intervals import currency_of
 from kb.conflicts.store import conversion_rates, facts_for_buckets
 from kb.models import Claim
 
 __all__ = [
-    "Note", "RecheckReport", "ResolutionError", "comparability_notes", "contradiction_rows",
+    "Note", "RecheckReport", "ResolutionError", "comparability_notes", "contradiction_rows", "currency_reasons",
     "contradictions_json", "groups_json", "open_groups_by_claim", "recheck_all",
     "resolve_contradiction", "update_for_claims",
 ]
@@ -41,3 +44,17 @@ def comparability_notes(*, session: Session, subject_id: int) -> list[Note]:
     for (s, a), facts in sorted(buckets.items()):
         notes += currency_notes(s, a, [f for f in facts if f.comparable], rates)
     return notes
+
+
+def currency_reasons(connection, claims) -> list[str]:
+    """Why figures among `claims` (one subject and attribute) are not compared, if their currencies
+    keep them apart. `claims` need the claim columns the checks read, as a page's claim views have."""
+    if len({currency_of(c.unit) for c in claims} - {None}) < 2:
+        return []   # the common case answers without a query
+    facts = [make_fact((c.id, c.subject.id, c.model.id if c.model else None, c.attribute.id, c.low, c.high,
+                        c.unit, c.bound, c.precision, c.period, c.scope, c.asserted_by, c.status, c.rank,
+                        c.confidence, c.dataset_confidence, c.figure_text)) for c in claims]
+    first = claims[0]
+    notes = currency_notes(first.subject.id, first.attribute.id, [f for f in facts if f.comparable],
+                           conversion_rates(connection))
+    return [note.reason for note in notes]

@@ -428,3 +428,18 @@ def test_add_rate_command(settings, monkeypatch, capsys, session, kb):
     assert main(["contradictions", "--json"]) == 0
     [group] = json.loads(capsys.readouterr().out)
     assert group["subject"]["slug"] == "qwen"
+
+
+def test_the_entity_page_says_why_two_currencies_are_not_compared(session, kb):
+    from datetime import date
+    from kb.services.rates import record_rate
+    from kb.web.contexts.entity import entity_page
+    model = kb.entity("qwen")
+    kb.claim(model, 0.5, source=kb.source("a"), attribute="price", unit="USD/Mtok")
+    kb.claim(model, 7.0, source=kb.source("b"), attribute="price", unit="CNY/Mtok")
+    recheck_all(session=session)
+    [group] = entity_page(session, kind="model", slug="qwen").groups
+    assert len(group.apart) == 1 and "CNY/Mtok and USD/Mtok are not compared" in group.apart[0]
+    record_rate(session, currency="CNY", dated=date(2025, 1, 1), rate=14.0)   # ¥7 is $0.5: they agree
+    [group] = entity_page(session, kind="model", slug="qwen").groups
+    assert group.apart == [] and not group.conflicted

@@ -10,6 +10,7 @@ from sqlalchemy import and_, bindparam, func, or_, select
 from sqlmodel import Session
 
 from kb.charts import TimePoint, figures_over_time
+from kb.contradictions import currency_reasons
 from kb.models import Alias, Relation
 from kb.web import urls
 from kb.web.contexts.common import (
@@ -124,6 +125,7 @@ class AttributeGroup:
     total: int
     claims: list[ClaimView]
     more_url: str
+    apart: list[str] = field(default_factory=list)   # why some of its figures are not compared
 
     @property
     def lead(self) -> ClaimView:
@@ -186,6 +188,8 @@ def entity_page(session: Session, *, kind: str, slug: str) -> EntityPage:
     views = {v.id: v for v in claim_views(session, own_rows + child_rows + attention_rows,
                                             attributes=attributes, entities=known)}
     groups, total = _groups(own_rows, views, attributes, more={"subject": entity.ref})
+    for group in groups:
+        group.apart = currency_reasons(session.connection(), group.claims)
     rollup, _ = _groups(child_rows, views, attributes, more={"lab": entity.slug, "kind": "model"})
     attention.claims = [views[r.id] for r in attention_rows]
     page = EntityPage(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from kb.nlp.attributes import AttributeCatalog, AttributeInfo
+from kb.nlp.entities import EntityIndex, EntityInfo
 from kb.nlp.extract import extract
 from kb.nlp.pipeline import split
-from kb.nlp.quantities import sentence_quantities
+from kb.nlp.quantities import counting_sentences, sentence_quantities
 from tests.ingest_kb import small_vocabulary
 
 ENTITIES, ATTRIBUTES, IDS = small_vocabulary()
@@ -171,3 +173,116 @@ def test_a_possessive_inside_a_name_still_matches_the_whole_name():
     doc, _ = split("Acme’s 2 model is cheap, and Acme AI’s staff agree.")
     refs = [(doc.text[m.start:m.end], ENTITIES.entities[m.entity_id].ref) for m in ENTITIES.mentions(doc)]
     assert refs == [("Acme’s 2", "model:acme-2"), ("Acme AI", "lab:acme-ai")]
+
+
+# --- reading the discourse: a second vocabulary with nations' topics ----------------------------
+
+STORY_ATTRIBUTES = [
+    # name, unit, label, description
+    ("event_duration", "month", "Duration", "How long an event or activity lasted."),
+    ("labs_visited", "count", "Labs visited", "Number of labs a delegation or trip visited."),
+    ("compute_gap", "x", "Compute gap", "Deployed compute of one side divided by the other's."),
+    ("release_date", "date", "Release date", "When a product, chip or model was released."),
+    ("leaderboard_rank", "count", "Leaderboard rank", "Position on a public leaderboard."),
+    ("downloads", "count", "Downloads", "Times a model was pulled or downloaded."),
+    ("price_ratio", "x", "Price ratio", "One price divided by another."),
+    ("chips_stockpiled", "count", "Chips stockpiled", "High-end GPUs accumulated before export rules."),
+    ("lag_behind_frontier", "month", "Lag behind the frontier", "How far behind the frontier models are."),
+    ("market_users", "count", "Market users", "Users in a market or on a platform."),
+]
+STORY_ENTITIES = [
+    # kind, slug, name, parent slug, aliases
+    ("lab", "acme-ai", "Acme AI", None, ["Acme"]),
+    ("model", "acme-2", "Acme-2", "acme-ai", ["Acme 2"]),
+    ("lab", "beta-labs", "Beta Labs", None, []),
+    ("product", "hubly", "Hubly", None, []),
+    ("topic", "korea-lab-tour", "Korea lab tour", None, []),
+    ("topic", "korean-ai-labs", "Korean AI labs", None, ["Korean labs", "Korean companies"]),
+    ("topic", "korean-ai-models", "Korean AI models", None, ["Korean models"]),
+    ("topic", "korean-ai-compute", "Korean AI compute", None, []),
+    ("topic", "korean-ai-sector", "Korean AI sector", None, []),
+    ("topic", "us-ai-sector", "US AI sector", None, []),
+    ("topic", "us-ai-compute", "US AI compute", None, []),
+    ("topic", "ai-api-pricing", "AI API pricing", None, []),
+]
+
+
+def story_vocabulary() -> tuple[EntityIndex, AttributeCatalog, dict[int, str]]:
+    attributes = [AttributeInfo(i, name, unit, unit, label, description)
+                  for i, (name, unit, label, description) in enumerate(STORY_ATTRIBUTES, 1)]
+    ids: dict[str, int] = {}
+    infos, aliases = [], []
+    for i, (kind, slug, name, parent, names) in enumerate(STORY_ENTITIES, 100):
+        ids[f"{kind}:{slug}"] = i
+        infos.append(EntityInfo(i, kind, slug, name, ids[f"lab:{parent}"] if parent else None))
+        aliases.extend((i, alias) for alias in names)
+    index = EntityIndex.build(infos, aliases)
+    return index, AttributeCatalog.build(attributes), {i: e.ref for i, e in index.entities.items()}
+
+
+STORY, STORY_CATALOG, STORY_REFS = story_vocabulary()
+
+
+def subjects(text: str) -> list[tuple[str, str]]:
+    """(subject ref, figure text) for each proposal, against the second vocabulary."""
+    result = extract(text, entities=STORY, attributes=STORY_CATALOG)
+    return [(STORY_REFS[p.subject_id], p.figure.text) for p in result.proposals if p.figure]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a duration said as an adjective, and a count inside a topic read loosely around it
+    ("A ten-day tour of 9 labs across Seoul and Busan, including Acme AI and Beta Labs, ended.",
+     [("topic:korea-lab-tour", "ten-day"), ("topic:korea-lab-tour", "9")]),
+    # the one topic in the sentence, however far; then a sentence naming nobody carries it on,
+    # and the names in a list of examples are members of what is counted
+    ("We spent a week in Seoul, touring AI labs. We met people from 9 labs, including Acme AI "
+     "and Beta Labs.", [("topic:korea-lab-tour", "a week"), ("topic:korea-lab-tour", "9")]),
+])
+def test_a_topic_named_loosely_holds_its_figures(text, expected):
+    assert subjects(text) == expected
+
+
+def test_a_sector_narrows_to_what_the_figure_measures_and_the_next_sentence_goes_on_about_it():
+    text = ("In 2023, the US AI sector had triple the amount of deployable compute. "
+            "By this year, that gap was closer to eightfold.")
+    assert subjects(text) == [("topic:us-ai-compute", "triple"),
+                              ("topic:us-ai-compute", "closer to eightfold")]
+
+
+def test_a_sentence_that_brings_in_someone_new_carries_nothing_over():
+    text = ("In 2023, the US AI sector had triple the amount of deployable compute. "
+            "A lab with 2,000 GPUs can match one with 20,000.")
+    assert subjects(text) == [("topic:us-ai-compute", "triple")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Korean AI API pricing will be 20x cheaper than elsewhere.", "topic:korean-ai-sector"),
+    ("The performance of models from Korean labs is two years behind the frontier.",
+     "topic:korean-ai-models"),
+    ("Korean companies stockpiled over 50,000 high-end GPUs before the rules changed.",
+     "topic:korean-ai-compute"),
+])
+def test_a_nation_word_turns_a_topic_into_that_nations_own(text, expected):
+    assert [s for s, _ in subjects(text)] == [expected]
+
+
+def test_a_launch_date_is_the_release_of_the_model_named():
+    assert subjects("Acme introduced Acme-2 in May 2024 to cut costs.") == [("model:acme-2", "May 2024")]
+
+
+def test_a_rank_goes_to_a_name_of_the_kind_it_ranks():
+    text = "Acme-2 has been pulled 5 million times on Hubly, the second-most-downloaded local model."
+    assert dict((figure, subject) for subject, figure in subjects(text))["second-most-downloaded"] == \
+        "model:acme-2"  # not Hubly, the download site named right before it
+
+
+def test_the_model_of_a_lab_carries_through_sentences_that_name_nobody():
+    text = ("Acme-2 added a wrinkle to the field. Acme released it openly. Within weeks, the model "
+            "was running on laptops. Within a month, distilled versions were everywhere.")
+    assert subjects(text) == [("model:acme-2", "Within a month")]
+
+
+def test_sentences_worth_reading_for_figures_are_those_with_digits_or_number_words():
+    tokens, found = split("No figures here. It cost $5M. Twenty labs came. A week-long trip. "
+                          "An hour-long talk. Models are cheap.")
+    assert counting_sentences(tokens, found) == {1, 2, 3, 4}

@@ -40,6 +40,7 @@ SYNONYMS = {
     "train": ("train",), "inference": ("inference",), "token": ("token",), "memory": ("memory",),
     "context": ("context",), "battery": ("battery",), "hour": ("battery",),
     "release": ("release",), "launch": ("release",), "land": ("release",), "unveil": ("release",),
+    "introduc": ("release",), "debut": ("release",),
     "found": ("found",), "establish": ("found",), "publish": ("publication",),
     "initiat": ("start",), "began": ("start",), "impos": ("start",), "enact": ("start",),
     "took effect": ("start",),
@@ -50,7 +51,8 @@ STOP = {
     "that", "this", "it", "e", "g", "eg", "says", "say", "scope", "when", "than", "other", "another",
     "relative", "reference", "divided", "number", "used", "us", "only", "such", "where",
 }
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:['’]s\b)?")  # "lab's" is one word, not "lab" and "s"
+_DETERMINERS = {"a", "an", "the", "one", "each"}
 KIND_WORDS = {"model": "model", "techniqu": "technique", "lab": "lab", "company": "lab",
               "compani": "lab", "organization": "lab", "platform": "product", "product": "product",
               "robot": "product", "chip": "chip", "gpu": "chip"}
@@ -70,31 +72,39 @@ def stem(word: str) -> str:
     return w
 
 
+@lru_cache(maxsize=50_000)
+def _content_stem(word: str) -> str:
+    return "" if word.lower() in STOP else stem(word)
+
+
 def words_of(text: str) -> list[str]:
-    return [stem(w) for w in _WORD.findall(text) if w.lower() not in STOP]
+    return [s for s in map(_content_stem, _WORD.findall(text)) if s]
 
 
 _STEMMED_SYNONYMS: dict[str, tuple[str, ...]] = {}
 
 
-def expand(stems: Iterable[str]) -> list[str]:
-    """Stems plus the attribute words they stand for in this domain ("landed" -> "release")."""
+@lru_cache(maxsize=50_000)
+def _with_synonyms(stem_: str) -> tuple[str, ...]:
     if not _STEMMED_SYNONYMS:
         for key, values in SYNONYMS.items():
             _STEMMED_SYNONYMS[stem(key)] = tuple(stem(v) for v in values)
-    out = []
-    for s in stems:
-        out.append(s)
-        out.extend(_STEMMED_SYNONYMS.get(s, ()))
-    return out
+    return (stem_, *_STEMMED_SYNONYMS.get(stem_, ()))
+
+
+def expand(stems: Iterable[str]) -> list[str]:
+    """Stems plus the attribute words they stand for in this domain ("landed" -> "release")."""
+    return [s for stem_ in stems for s in _with_synonyms(stem_)]
 
 
 def _subject_kind(description: str) -> set[str]:
-    """The kind of entity an attribute is about, when its description names one after the
-    first word ("Cost of training a model" -> model; "Models hosted on ..." counts models)."""
-    for i, word in enumerate(_WORD.findall(description)):
+    """The kind of entity an attribute is about: one its description names singly, after the first
+    word ("Cost of training a model" -> model, "Number of techniques that a model builds on" ->
+    model); plurals ("Models hosted on ...", "High-end GPUs accumulated") are what is measured."""
+    words = [w.lower() for w in _WORD.findall(description)]
+    for i, word in enumerate(words):
         kind = KIND_WORDS.get(stem(word))
-        if kind and i > 0:
+        if kind and i > 0 and _DETERMINERS & set(words[max(0, i - 3):i]):
             return {kind}
     return set()
 
@@ -104,29 +114,37 @@ def _add(cues: dict[str, float], words: Iterable[str], weight: float) -> None:
         cues[w] = max(cues.get(w, 0.0), weight)
 
 
-def cues_around(text: str, start: int, end: int, lo: int, hi: int, extra: str = "",
-                ) -> tuple[dict[str, float], dict[str, float]]:
-    """Weighted stems around a figure: all of them, and those naming what a count counts.
+# Weights of the words before and after a figure by their distance from it (80 and 50
+# characters hold fewer than 40 words).
+_NEARNESS = [1.0 / (1 + 0.12 * distance) for distance in range(40)]
+_NEARNESS_AFTER = [0.9 / (1 + 0.12 * distance) for distance in range(40)]
+
+
+def cues_around(text: str, start: int, end: int, lo: int, hi: int, extra: str = "", *,
+                counted: bool = False) -> dict[str, float]:
+    """Weighted stems around a figure (`counted`: only those naming what a count counts).
 
     Words nearer the figure weigh more; the figure's own label ("input", "total") most."""
-    every: dict[str, float] = {}
-    counted: dict[str, float] = {}
+    cues: dict[str, float] = {}
     before = words_of(text[max(lo, start - 80):start])
-    for distance, w in enumerate(reversed(before)):
-        _add(every, expand([w]), 1.0 / (1 + 0.12 * distance))
     after_text = text[end:min(hi, end + 50)]
     after = words_of(after_text)
-    for distance, w in enumerate(after):
-        _add(every, expand([w]), 0.9 / (1 + 0.12 * distance))
-    _add(counted, expand(after[:4]), 1.5)
-    _add(counted, expand(before[-2:]), 1.0)  # "will ship over 50,000": the verb counts too
-    if not after_text.strip(" )") or after_text.lstrip(" )")[:1] in ",.;:–—-":
-        # "a developer base exceeding 500,000.": the counted noun came before the figure
-        _add(counted, expand(before[-4:]), 1.0)
-    label = expand(words_of(extra))
-    _add(every, label, 3.0)
-    _add(counted, label, 3.0)
-    return every, counted
+    if counted:
+        _add(cues, expand(after[:4]), 1.5)
+        _add(cues, expand(before[-2:]), 1.0)  # "will ship over 50,000": the verb counts too
+        if not after_text.strip(" )") or after_text.lstrip(" )")[:1] in ",.;:–—-":
+            # "a developer base exceeding 500,000.": the counted noun came before the figure
+            _add(cues, expand(before[-4:]), 1.0)
+    else:
+        for w, weight in zip(reversed(before), _NEARNESS):
+            for s in _with_synonyms(w):
+                cues.setdefault(s, weight)  # weights fall with distance: the first is the largest
+        for w, weight in zip(after, _NEARNESS_AFTER):
+            for s in _with_synonyms(w):
+                if cues.get(s, 0.0) < weight:
+                    cues[s] = weight
+    _add(cues, expand(words_of(extra)), 3.0)
+    return cues
 
 
 @dataclass(frozen=True)
@@ -150,6 +168,7 @@ class AttributeCatalog:
     by_stem: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
     by_id: dict[int, AttributeInfo] = field(default_factory=dict)
     by_name: dict[str, AttributeInfo] = field(default_factory=dict)
+    by_unit: dict[str, dict[str, list[tuple[int, float]]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, attributes: Iterable[AttributeInfo]) -> AttributeCatalog:
@@ -193,18 +212,29 @@ class AttributeCatalog:
 
     def choose(self, unit: str | None, cues: dict[str, float]) -> tuple[AttributeInfo | None, float]:
         """The best attribute for a figure in `unit` given weighted context stems, and its score."""
-        fits = UNIT_FITS.get(unit, (unit,)) if unit is not None else None
+        by_stem = self._stems_fitting(unit)
         scores: dict[int, float] = {}
         for stem_, cue in cues.items():
-            for attribute_id, weight in self.by_stem.get(stem_, ()):
+            for attribute_id, weight in by_stem.get(stem_, ()):
                 scores[attribute_id] = scores.get(attribute_id, 0.0) + cue * weight
         best, best_score = None, 0.0
         for attribute_id, score in scores.items():
             a = self.by_id[attribute_id]
-            if (fits is None or a.unit in fits) and (score > best_score or score == best_score
-                                                     and best is not None and a.name < best.name):
+            if score > best_score or score == best_score and best is not None and a.name < best.name:
                 best, best_score = a, score
         return best, best_score
+
+    def _stems_fitting(self, unit: str | None) -> dict[str, list[tuple[int, float]]]:
+        """by_stem narrowed to the attributes a figure in `unit` can fill (built once per unit)."""
+        if unit is None:
+            return self.by_stem
+        narrowed = self.by_unit.get(unit)
+        if narrowed is None:
+            fits = UNIT_FITS.get(unit, (unit,))
+            narrowed = self.by_unit[unit] = {
+                stem_: kept for stem_, entries in self.by_stem.items()
+                if (kept := [(a, w) for a, w in entries if self.by_id[a].unit in fits])}
+        return narrowed
 
     def fallback(self, unit: str | None) -> AttributeInfo | None:
         """The most general attribute for a unit, when no word around the figure names one."""

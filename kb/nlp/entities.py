@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 from sqlmodel import Session, select
 
 from kb.models import Alias, Entity
 from kb.names import normalize_name
+from kb.nlp.attributes import stem
 from kb.nlp.pipeline import Tokens
-from kb.nlp.places import NOUNS, SECTOR_WORDS, nation_of
+from kb.nlp.places import CITIES, NOUNS, SECTOR_WORDS, nation_of
 
 JOINERS = {"-", "–", "/", "_", "."}
 POSSESSIVES = ("'s", "’s")  # glue inside names: "DeepSeek-V2", "unitree_ros"
+_GLUE = JOINERS.union(POSSESSIVES)
 FUZZY_CUTOFF = 90
 MAX_ALIAS_TOKENS = 8
 TOPIC_SLACK = 5  # extra tokens a loosely named topic may spread over ("AI compute in China")
@@ -40,9 +44,9 @@ class EntityInfo:
         return f"{self.kind}:{self.slug}"
 
 
-@dataclass(frozen=True)
-class Mention:
-    """A stretch of text naming an entity (or a nation, whose sector topic may stand for it)."""
+class Mention(NamedTuple):
+    """A stretch of text naming an entity (or a nation, whose sector topic may stand for it).
+    A tuple: thousands are made per article, several times faster than a frozen dataclass."""
 
     start: int
     end: int
@@ -60,16 +64,19 @@ def _norm(text: str) -> str:
 
 @lru_cache(maxsize=100_000)
 def content_word(word: str) -> str:
-    """A word folded for topic matching: nation words to one key, plurals to the singular."""
+    """A word folded for topic matching: nation words to one key, others to their stem."""
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
         w, word = w[:-2], word[:-2]
-    nation = nation_of(word)
+    nation = nation_of(word) or (CITIES.get(w) if word[:1].isupper() else None)
     if nation:
         return "@" + nation
-    if len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
-        w = w[:-1]
-    return w
+    return stem(w)
+
+
+@lru_cache(maxsize=100_000)
+def _topic_word(word: str) -> str:
+    return content_word(word) if word[:1].isalnum() else ""
 
 
 @dataclass
@@ -83,8 +90,10 @@ class EntityIndex:
     children: dict[int, list[int]] = field(default_factory=dict)
     topic_phrases: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
     topics_by_word: dict[str, list[int]] = field(default_factory=dict)
+    topics_by_rarest: dict[str, list[int]] = field(default_factory=dict)  # a phrase under one word
     sector_topic: dict[str, int] = field(default_factory=dict)
     nation_topics: dict[tuple[str, tuple[str, ...]], int] = field(default_factory=dict)
+    topic_words: dict[int, tuple[str, ...]] = field(default_factory=dict)  # of each topic's name
     fuzzy_choices: list[str] = field(default_factory=list)
     near_misses: dict[str, int | None] = field(default_factory=dict)  # cache: names recur
 
@@ -96,8 +105,15 @@ class EntityIndex:
             if entity_id in index.entities:
                 index._add_alias(entity_id, name)
         for e in index.entities.values():
+            if e.kind == "topic":
+                index.topic_words[e.id] = _content_words(e.name)
             if e.parent_id is not None:
                 index.children.setdefault(e.parent_id, []).append(e.id)
+        # A phrase matches only where its rarest word is; looking it up under that word alone
+        # spares testing every phrase with "AI" in it wherever "AI" is.
+        for p, (words, _) in enumerate(index.topic_phrases):
+            rarest = min(set(words), key=lambda w: (len(index.topics_by_word[w]), w))
+            index.topics_by_rarest.setdefault(rarest, []).append(p)
         index.fuzzy_choices = sorted(n for n in index.by_norm if len(n) >= 5)
         return index
 
@@ -122,8 +138,7 @@ class EntityIndex:
         self.needs_capital[norm] = self.needs_capital.get(norm, True) and capital
         for i in range(1, len(norm) + 1):
             self.prefixes.add(norm[:i])
-        words = tuple(content_word(w) for w in re.findall(r"[\w.'’]+", name)
-                      if w.lower() not in STOPWORDS)
+        words = _content_words(name)
         if entity.kind == "topic" and len(words) >= 2:
             phrase = (words, entity_id)
             if phrase not in self.topic_phrases:
@@ -147,24 +162,67 @@ class EntityIndex:
 
     def mentions(self, tokens: Tokens) -> list[Mention]:
         """Every alias match in the text, longest first, plus nation names."""
-        texts, spaces, prefixes = tokens.texts, tokens.spaces, self.prefixes
-        norms = [_norm(t) for t in texts]
+        texts = tokens.texts
+        norm_of = {t: _norm(t) for t in tokens.distinct}
         out: list[Mention] = []
-        i, n = 0, len(texts)
-        while i < n:
-            found = self._match_at(i, texts, spaces, norms) if norms[i] in prefixes else None
+        resume = 0
+        for i in self._openings(texts, norm_of):
+            if i < resume:
+                continue
+            found = self._match_at(i, texts, norm_of) if norm_of[texts[i]] in self.prefixes else None
             if found is not None:
                 end_tok, ids = found
-                out.append(Mention(tokens.starts[i], tokens.end(end_tok - 1), i, end_tok, ids[0], "alias"))
-                i = end_tok
-                continue
-            if texts[i][:1].isupper() and (nation := self._nation_at(i, texts)):
+                start, entity_id = i, ids[0]
+                if entity_id in self.topic_words:  # a topic: the words before may make it a nation's
+                    national = self._national(entity_id, texts[i - 1]) if i else None
+                    if national is not None:
+                        if out and out[-1].tok_end == i and out[-1].how == "nation":
+                            out.pop()
+                        start, entity_id = i - 1, national
+                    elif i >= 2 and texts[i - 1].lower() in ("from", "by", "of") and \
+                            (made := self._made_in(entity_id, texts[i - 2])) is not None:
+                        start, entity_id = i - 2, made
+                out.append(Mention(tokens.starts[start], tokens.end(end_tok - 1), start, end_tok,
+                                   entity_id, "alias"))
+                resume = end_tok
+            elif texts[i][:1].isupper() and (nation := self._nation_at(i, texts)):
                 out.append(Mention(tokens.starts[i], tokens.end(i), i, i + 1, None, "nation", nation))
-            i += 1
         return out
 
-    def _match_at(self, i, texts, spaces, norms) -> tuple[int, list[int]] | None:
-        acc = norms[i]
+    def _national(self, entity_id: int, word: str) -> int | None:
+        """"Chinese AI API pricing": a nation word before a topic that names none is that nation's
+        topic, or failing one, the nation's sector."""
+        nation = nation_of(word) if word[:1].isupper() else None
+        rest = self.topic_words.get(entity_id)
+        if nation is None or rest is None or any(w.startswith("@") for w in rest):
+            return None
+        return self.nation_topics.get((nation, rest)) or self.sector_topic.get(nation)
+
+    def _made_in(self, entity_id: int, noun: str) -> int | None:
+        """"Models from Chinese labs" are Chinese models, when that is a topic of its own."""
+        words = self.topic_words.get(entity_id, ())
+        nations = [w[1:] for w in words if w.startswith("@")]
+        if len(nations) != 1:
+            return None
+        head = content_word(noun)
+        return self.nation_topics.get((nations[0], (head,))) or \
+            self.nation_topics.get((nations[0], ("ai", head)))
+
+    def _openings(self, texts: list[str], norm_of: dict[str, str]) -> list[int]:
+        """Where a mention may start: a word that is an alias or a nation's name, or one that
+        begins an alias the next word (or glue) carries on. Most words that begin some alias
+        ("a", "to") are ruled out here, in one comprehension over the text."""
+        prefixes = self.prefixes
+        whole = {t for t, norm in norm_of.items() if norm in self.by_norm}
+        whole.update(t for t in norm_of if t[:1].isupper() and t.lower() in NOUNS)
+        begins = {t: norm for t, norm in norm_of.items() if norm in prefixes and t not in whole}
+        last = len(texts) - 1
+        return [i for i, t in enumerate(texts) if t in whole or t in begins and i < last and (
+            texts[i + 1] in _GLUE or (after := norm_of[texts[i + 1]]) and begins[t] + after in prefixes)]
+
+    def _match_at(self, i: int, texts: list[str],
+                  norm_of: dict[str, str]) -> tuple[int, list[int]] | None:
+        acc = norm_of[texts[i]]
         if not acc or acc not in self.prefixes or texts[i] in POSSESSIVES:
             return None
         best: tuple[int, str] | None = None
@@ -172,17 +230,17 @@ class EntityIndex:
         while True:
             if acc in self.by_norm:
                 best = (j + 1, acc)
-            if "\n" in spaces[j] or used >= MAX_ALIAS_TOKENS:
+            if used >= MAX_ALIAS_TOKENS:
                 break
             k = j + 1
-            while k < n and not norms[k] and texts[k] in JOINERS and "\n" not in spaces[k]:
-                k += 1  # glue inside a name: "DeepSeek-V2", "unitree_ros"
-            if k < n and texts[k] in POSSESSIVES and (acc + norms[k] not in self.prefixes) and \
-                    k + 1 < n and norms[k + 1] and acc + norms[k + 1] in self.prefixes:
+            while k < n and not norm_of[texts[k]] and texts[k] in JOINERS:
+                k += 1  # glue inside a name: "DeepSeek-V2", "unitree_ros" (a line break is no glue)
+            if k < n and texts[k] in POSSESSIVES and (acc + norm_of[texts[k]] not in self.prefixes) and \
+                    k + 1 < n and norm_of[texts[k + 1]] and acc + norm_of[texts[k + 1]] in self.prefixes:
                 k += 1  # a possessive inside a name: "DeepSeek R1’s 7B", "Claude’s Opus 4.6"
-            if k >= n or not norms[k] or acc + norms[k] not in self.prefixes:
+            if k >= n or not norm_of[texts[k]] or acc + norm_of[texts[k]] not in self.prefixes:
                 break
-            acc, j, used = acc + norms[k], k, used + 1
+            acc, j, used = acc + norm_of[texts[k]], k, used + 1
         if best is None:
             return None
         end_tok, norm = best
@@ -209,17 +267,21 @@ class EntityIndex:
             self.near_misses[norm] = _fuzzy_lookup(self, norm)
         return self.near_misses[norm]
 
-    def topic_mentions(self, tokens: Tokens, first: int, last: int, taken: set[int]) -> list[Mention]:
-        """Topics named loosely: all their words within a short window ("AI compute in China")."""
+    def topic_mentions(self, tokens: Tokens, first: int, last: int,
+                       named: list[Mention]) -> list[Mention]:
+        """Topics named loosely: all their words within a short window ("AI compute in China"),
+        none of them inside another name (a nation's aside)."""
+        window = tokens.texts[first:last]
+        if tokens.words_where(self._is_rarest_word).isdisjoint(window):
+            return []  # no topic's rarest word: no topic (the usual case, found at C speed)
+        taken = {t for m in named if m.how != "nation" for t in range(m.tok_start, m.tok_end)}
         positions: dict[str, list[int]] = {}
-        for i in range(first, last):
-            if i in taken:
-                continue
-            word = tokens.texts[i]
-            if not word[:1].isalnum():
-                continue
-            positions.setdefault(content_word(word), []).append(i)
-        candidates = {p for w in positions for p in self.topics_by_word.get(w, ())}
+        by_word = self.topics_by_word
+        # Only the words of some topic's name are looked up below.
+        for i, folded in enumerate(map(_topic_word, window), first):
+            if folded in by_word and i not in taken:
+                positions.setdefault(folded, []).append(i)
+        candidates = {p for w in positions for p in self.topics_by_rarest.get(w, ())}
         out = []
         for p in sorted(candidates):
             words, entity_id = self.topic_phrases[p]
@@ -228,8 +290,23 @@ class EntityIndex:
             span = _tightest(words, positions)
             if span and span[1] - span[0] <= len(words) + TOPIC_SLACK:
                 a, b = span
-                out.append(Mention(tokens.starts[a], tokens.end(b), a, b + 1, entity_id, "topic"))
-        return out
+                out.append((self._specificity(words), Mention(
+                    tokens.starts[a], tokens.end(b), a, b + 1, entity_id, "topic")))
+        # Of two topics read from the same words, the one naming rarer words is meant: "visiting
+        # AI labs in China" is the visit, not the labs ("AI" is in most topics' names).
+        return [m for score, m in out if not any(
+            other > score and o.tok_start < m.tok_end and m.tok_start < o.tok_end for other, o in out)]
+
+    def _is_rarest_word(self, word: str) -> bool:
+        return _topic_word(word) in self.topics_by_rarest
+
+    def _specificity(self, words: tuple[str, ...]) -> float:
+        total = len(self.topic_phrases)
+        return sum(math.log(total / len(self.topics_by_word[w])) for w in set(words))
+
+
+def _content_words(name: str) -> tuple[str, ...]:
+    return tuple(content_word(w) for w in re.findall(r"[\w.'’]+", name) if w.lower() not in STOPWORDS)
 
 
 def _tightest(words: tuple[str, ...], positions: dict[str, list[int]]) -> tuple[int, int] | None:

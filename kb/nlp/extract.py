@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from kb.nlp import qualifiers, roles
-from kb.nlp.attributes import AttributeCatalog, AttributeInfo, cues_around, expand, words_of
+from kb.nlp.attributes import (
+    KIND_WORDS, AttributeCatalog, AttributeInfo, cues_around, expand, stem, words_of,
+)
+from kb.nlp.discourse import Discourse
 from kb.nlp.entities import EntityIndex, Mention
 from kb.nlp.names import scan_names
+from kb.nlp.narrowing import MEASURE, flip_comparison, specialize
 from kb.nlp.pipeline import Sentence, split
 from kb.nlp.proposal import COUNT_CUE_MIN, HOW_CONFIDENCE, Extraction, Proposal
 from kb.nlp.quantities import Quantity, counting_sentences, sentence_quantities
-from kb.nlp.subjects import (
-    NATION_AFTER, Choice, Discourse, Placed, choose_subject, flip_comparison, sentence_subject,
-    specialize,
-)
+from kb.nlp.subjects import NATION_AFTER, Choice, Placed, choose_subject, sentence_subject
 from kb.nlp.tables import TableReader
 
 VERIFY = re.compile(r"\[\s*verify\s*\]", re.I)
 STRONG = 12.0  # a subject placed by grammar ("X's 11x", "$5.5 million for V3") beats a shared one
-_TERMINAL = re.compile(r"[.!?:;\"”’)\]]$")
+_TERMINAL = frozenset(".!?:;\"”’)]")
 _VS = re.compile(r"^\s*(?:vs\.?|versus|v\.)\s*$", re.I)
-_RANKED = re.compile(r"^(?:top\b|\w+[-\s](?:most[-\s])?\w+est\b)", re.I)
+_NEW_REFERENT = re.compile(r"^(?:An?|One|Another|Some)\b|\b(?:one|another)\s+(?!of\b)[a-z]+")
+_DEFINITE_KIND = re.compile(r"\b(?:the|these|those)\s+([a-z]+)", re.I)
+_RANKED = re.compile(r"^(?:top\b|\w+[-\s](?:most[-\s]\w+|\w+est)\b)", re.I)
+_WORD = re.compile(r"[A-Za-z]+")
 
 
 def extract(text: str, *, entities: EntityIndex, attributes: AttributeCatalog) -> Extraction:
@@ -37,20 +42,19 @@ class _Extractor:
         self.entities, self.attributes = entities, attributes
         self.discourse = Discourse(entities)
         self.out = Extraction(0)
+        self.unknown_names = False  # the sentence names someone kb does not know
+        self.main: Mention | None = None  # the sentence's own subject
         self.tables = TableReader(text, entities, attributes, self.discourse, self.out.proposals)
 
     def run(self, sentences: list[Sentence], mentions: list[Mention]) -> Extraction:
         self.out.sentences = len(sentences)
-        self.counting = counting_sentences(self.text, [s.start for s in sentences])
+        self.counting = counting_sentences(self.tokens, sentences)
+        starts = [m.start for m in mentions]
         k = 0
         seen_names: set[str] = set()
         for n, sent in enumerate(sentences):
-            while k < len(mentions) and mentions[k].start < sent.start:
-                k += 1
-            j = k
-            while j < len(mentions) and mentions[j].start < sent.end:
-                j += 1
-            found = mentions[k:j]
+            k = bisect_left(starts, sent.start, k)
+            found = mentions[k:bisect_left(starts, sent.end, k)]
             if sent.table_row:
                 self.tables.row(sent, found)
                 continue
@@ -63,12 +67,16 @@ class _Extractor:
         return self.out
 
     def _is_heading(self, sent: Sentence) -> bool:
-        line_start = self.text.rfind("\n", 0, sent.start) + 1
-        line_end = self.text.find("\n", sent.end)
-        line_end = len(self.text) if line_end < 0 else line_end
-        line = self.text[line_start:line_end].strip()
-        body = self.text[sent.start:sent.end]
-        return line == body and not _TERMINAL.search(body) and len(body.split()) <= 12
+        """A short line of its own that does not end like a sentence."""
+        text = self.text
+        if text[sent.end - 1:sent.end] in _TERMINAL:
+            return False  # most sentences: decided without reading the line around them
+        line_start = text.rfind("\n", 0, sent.start) + 1
+        line_end = text.find("\n", sent.end)
+        line_end = len(text) if line_end < 0 else line_end
+        if text[line_start:sent.start].strip() or text[sent.end:line_end].strip():
+            return False
+        return len(text[sent.start:sent.end].split()) <= 12
 
     # --- prose ---------------------------------------------------------------------------
 
@@ -79,13 +87,13 @@ class _Extractor:
         marker = VERIFY.search(s_text) if "[" in s_text else None
         if not quantities and not marker:
             main = sentence_subject(s_text, sent.start, found, self.entities)
-            self.discourse.observe(found, self.discourse.nation_topic(main) if main else None)
+            self.discourse.observe(found, self.discourse.nation_topic(main) if main else (
+                None if found else self.discourse.referent(s_text)), s_text)
             return
         found = self._more_mentions(sent, found, seen_names, bool(quantities))
-        quantities = [q for q in quantities if not any(
-            m.start - sent.start < q.end and q.start < m.end - sent.start and m.how != "topic"
-            for m in found)]
-        main = sentence_subject(s_text, sent.start, found, self.entities)
+        named = [(m.start - sent.start, m.end - sent.start) for m in found if m.how != "topic"]
+        quantities = [q for q in quantities if not any(a < q.end and q.start < b for a, b in named)]
+        main = self.main = sentence_subject(s_text, sent.start, found, self.entities)
         made: list[Proposal] = []
         previous: tuple[Quantity, AttributeInfo] | None = None
         spans = [(q.start, q.end) for q in quantities]
@@ -106,16 +114,24 @@ class _Extractor:
             if verify_item is not None:
                 made.append(verify_item)
         self.out.proposals.extend(made)
-        self.discourse.observe(found, self.discourse.nation_topic(main) if main else (
-            made[0].subject_id if made else None))
+        self.discourse.observe(found, self._main_subject(main, made), s_text)
+
+    def _main_subject(self, main: Mention | None, made: list[Proposal]) -> int | None:
+        """What the sentence is about for the next one: its main name, or what that name was
+        narrowed to ("the US AI sector had triple the compute" is about US compute)."""
+        if main is None:
+            return made[0].subject_id if made else None
+        main_id = self.discourse.nation_topic(main)
+        narrowed = [p.subject_id for p in made if p.how.endswith(MEASURE)]
+        return narrowed[0] if narrowed else main_id
 
     def _more_mentions(self, sent, found, seen_names, with_figures: bool) -> list[Mention]:
-        taken = {t for m in found if m.how != "nation" for t in range(m.tok_start, m.tok_end)}
-        topics = self.entities.topic_mentions(self.tokens, sent.first_token, sent.last_token, taken)
+        topics = self.entities.topic_mentions(self.tokens, sent.first_token, sent.last_token, found)
         topics = [t for t in topics if not any(
             m.entity_id == t.entity_id or (m.tok_start <= t.tok_start and t.tok_end <= m.tok_end)
             for m in found)]
         near, new = scan_names(self.tokens, sent.first_token, sent.last_token, self.entities, found)
+        self.unknown_names = bool(new)
         if with_figures:
             for name in new:
                 if name.text not in seen_names:
@@ -131,12 +147,13 @@ class _Extractor:
                 len(words_of(own)) <= 2 and not q.figure.label:
             return previous[1]  # "$12.4 billion compared to $285 billion": the same measure
         rank = "rank" if _RANKED.match(q.figure.text) else ""
-        every, counted = cues_around(s_text, q.start, q.end, lo, hi,
-                                     f"{q.figure.label} {q.event} {rank}")
-        if q.figure.unit == "count":
-            attribute, score = self.attributes.choose("count", counted)
+        count = q.figure.unit == "count"
+        cues = cues_around(s_text, q.start, q.end, lo, hi, f"{q.figure.label} {q.event} {rank}",
+                           counted=count)
+        if count:
+            attribute, score = self.attributes.choose("count", cues)
             return attribute if score >= COUNT_CUE_MIN else None
-        attribute, score = self.attributes.choose(q.figure.unit, every)
+        attribute, score = self.attributes.choose(q.figure.unit, cues)
         if attribute is None or score < COUNT_CUE_MIN:
             if q.figure.unit == "date":
                 return None
@@ -147,11 +164,15 @@ class _Extractor:
         fig = Placed(q.start, q.end, q.figure.unit, q.figure.label,
                      self.attributes.kinds.get(attribute.id, set()),
                      [sp for sp in spans if sp != (q.start, q.end)],
-                     self.attributes.platform_words.get(attribute.id, set()), q.event)
+                     self.attributes.platform_words.get(attribute.id, set()), q.event, q.figure.text,
+                     _ranked_kind(s_text, q))
         paired = self._vs_pair(s_text, sent, q, quantities, i, found)
         if paired is not None:
             return paired
-        choice = choose_subject(s_text, sent.start, fig, mentions=found, discourse=self.discourse)
+        choice = choose_subject(s_text, sent.start, fig, mentions=found, main=self.main,
+                                discourse=self.discourse)
+        if choice is None and not made:
+            choice = self._carried(s_text, sent.start, found)
         shared = self._shared(s_text, sent, q, quantities, i, found, made)
         if shared is not None and (choice is None or choice.score < STRONG):
             return flip_comparison(shared, s_text, fig, found, sent.start, self.discourse)
@@ -161,18 +182,38 @@ class _Extractor:
         choice = specialize(choice, s_text, sent.start, found, self.discourse, fig)
         return flip_comparison(choice, s_text, fig, found, sent.start, self.discourse)
 
+    def _carried(self, s_text: str, offset: int, found: list[Mention]) -> Choice | None:
+        """"By the start of this year, that gap was eightfold": a sentence naming nobody (but by
+        way of example) goes on about the one before; "A lab ...", "at one lab" or a name kb
+        lacks bring in someone new."""
+        if any(not roles.role_at(s_text, m.start - offset, m.end - offset).example for m in found) \
+                or self.unknown_names or _NEW_REFERENT.search(s_text):
+            return None
+        entity_id = self.discourse.previous_subject()
+        if entity_id is None:
+            return None
+        kinds = {KIND_WORDS.get(stem(w)) for w in _DEFINITE_KIND.findall(s_text)} - {None}
+        if kinds and self.entities.entities[entity_id].kind not in kinds:
+            return None  # "the labs" do not point back to a model
+        return Choice(entity_id, 0.0, "context")
+
     def _shared(self, s_text, sent, q, quantities, i, found, made) -> Choice | None:
         """"$0.43 per million input tokens and $0.87 per million output": one subject for both."""
         if i == 0 or not made or made[-1].figure_end != sent.start + quantities[i - 1].end:
             return None
         previous = made[-1]
-        if previous.how.startswith("context"):
+        # "introduced it in V2 in May 2024 ..., reducing memory use by 93%": a date says when
+        # something happened to its subject, and the measure after it may be another's.
+        if previous.how.startswith("context") or previous.figure.unit == "date" != q.figure.unit:
             return None
         lo, hi = quantities[i - 1].end, q.start
-        between = [m for m in found if lo <= m.start - sent.start < hi and m.how != "nation"
-                   and not roles.is_asserter(s_text[:m.start - sent.start], s_text[m.end - sent.start:])
-                   and (not roles.is_reference(s_text[:m.start - sent.start])
-                        or roles.possessive_of(s_text[m.end - sent.start:], q.start - m.end + sent.start))]
+        between = []
+        for m in found:
+            s, e = m.start - sent.start, m.end - sent.start
+            if lo <= s < hi and m.how != "nation":
+                role = roles.role_at(s_text, s, e)
+                if not role.asserter and (not role.reference or roles.possessive_of(s_text, e, q.start)):
+                    between.append(m)
         if between or _nation_after(s_text, sent, q, found) is not None:
             return None
         if roles.clause_breaks(s_text[lo:hi]) > 1:
@@ -243,7 +284,8 @@ class _Extractor:
         attribute = attribute or self.attributes.fallback(None)
         fig = Placed(marker.start(), marker.end(), "", "", self.attributes.kinds.get(
             attribute.id, set()) if attribute else set(), [], set())
-        choice = choose_subject(s_text, sent.start, fig, mentions=found, discourse=self.discourse)
+        choice = choose_subject(s_text, sent.start, fig, mentions=found, main=self.main,
+                                discourse=self.discourse)
         if choice is None:
             choice = self._fallback_choice()
         if attribute is None or choice is None:
@@ -252,6 +294,16 @@ class _Extractor:
         return Proposal(start=sent.start, end=sent.end, subject_id=choice.entity_id,
                         attribute=attribute, figure=None, verify=True,
                         note=self._verify_note(s_text, marker), confidence=0.3, how=choice.how)
+
+
+def _ranked_kind(s_text: str, q: Quantity) -> str:
+    """"Ollama, the second-most-downloaded local model": what kind of thing the rank is among."""
+    if not _RANKED.match(q.figure.text):
+        return ""
+    for word in _WORD.findall(s_text[q.end:q.end + 30])[:3]:
+        if kind := KIND_WORDS.get(stem(word)):
+            return kind
+    return ""
 
 
 def _nation_after(s_text: str, sent: Sentence, q: Quantity, found: list[Mention]) -> Mention | None:

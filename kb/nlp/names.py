@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kb.nlp.entities import EntityIndex, Mention
 from kb.nlp.pipeline import Tokens
@@ -41,6 +42,7 @@ class NewName:
     kind: str
 
 
+@lru_cache(maxsize=100_000)
 def _name_like(text: str) -> bool:
     if not text or not (text[0].isupper() or _MIXED.match(text)):
         return False
@@ -49,18 +51,22 @@ def _name_like(text: str) -> bool:
 
 def name_runs(tokens: Tokens, first: int, last: int) -> list[tuple[int, int]]:
     """Token ranges of consecutive name-like words (joined by hyphens or dots) in [first, last)."""
-    texts, spaces = tokens.texts, tokens.spaces
+    texts, starts = tokens.texts, tokens.starts
+    names = tokens.words_where(_name_like)
+    if names.isdisjoint(texts[first:last]):
+        return []
     runs, i = [], first
     while i < last:
-        if not _name_like(texts[i]):
+        if texts[i] not in names:
             i += 1
             continue
         j = i + 1
         while j < last:
             t = texts[j]
-            if t in JOINERS and j + 1 < last and not spaces[j - 1] and _name_like(texts[j + 1]):
+            if t in JOINERS and j + 1 < last and starts[j] == starts[j - 1] + len(texts[j - 1]) \
+                    and texts[j + 1] in names:  # a joiner glued to the word before it
                 j += 2
-            elif _name_like(t) and "\n" not in spaces[j - 1]:
+            elif t in names:
                 j += 1
             else:
                 break
@@ -90,6 +96,7 @@ def scan_names(tokens: Tokens, first: int, last: int, index: EntityIndex,
     return near, new
 
 
+@lru_cache(maxsize=20_000)  # names recur through an article
 def _guess_kind(text: str, tokens: int, *, sentence_initial: bool) -> str:
     """model for names with version digits, lab for CamelCase or multi-word names; else nothing."""
     words = text.split()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from typing import NamedTuple
 
 import numpy
 import spacy
-from spacy.attrs import IDX, LENGTH, SENT_START, SPACY
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -27,7 +29,7 @@ def _initials(text: str) -> bool:
     return all(part.isalpha() and len(part) == 1 for part in text[:-1].split("."))
 
 
-def sentence_starts(texts: list[str], spaces: list[str]) -> numpy.ndarray:
+def sentence_starts(texts: list[str]) -> numpy.ndarray:
     """1 where a sentence starts, -1 elsewhere.
 
     spaCy's sentencizer rule (a sentence ends after . ! ? and the closing punctuation that
@@ -35,8 +37,14 @@ def sentence_starts(texts: list[str], spaces: list[str]) -> numpy.ndarray:
     continues a sentence, and a full stop glued to a number ("$5.8M.") ends one unless the token
     is an abbreviation ("U.S.", "e.g.")."""
     marks = numpy.full(len(texts), -1, dtype="int64")
+    # Most words are lower case inside a sentence and change nothing below: only the others,
+    # and a word right after a line break or a full stop, are looked at.
+    plain = {t for t in set(texts) if t[0].islower()}
     line_start, in_row, after_end = True, False, False
-    for i, text in enumerate(texts):
+    for i in [i for i, t in enumerate(texts) if t not in plain or not i or texts[i - 1] not in plain]:
+        text = texts[i]
+        if not (line_start or after_end) and text in plain:
+            continue
         if text.isspace():
             if "\n" in text:
                 line_start, in_row = True, False
@@ -59,24 +67,19 @@ def sentence_starts(texts: list[str], spaces: list[str]) -> numpy.ndarray:
                     prev.lower() not in ABBREVIATIONS and not _initials(prev):
                 marks[i] = 1
         after_end = not in_row and text in ENDERS
-        if "\n" in spaces[i]:
-            line_start, in_row = True, False
     return marks
 
 
-def _token_lists(doc: Doc) -> tuple[list[str], list[int], list[str]]:
-    """Token texts, offsets and trailing spaces from one array call (no Token objects made)."""
+def _token_lists(doc: Doc) -> tuple[list[str], list[int]]:
+    """Token texts and offsets from one array call (no Token objects made). Line breaks and
+    runs of whitespace other than one space after a word are tokens of their own."""
     cached = doc.user_data.get("kb_tokens")
     if cached is None:
-        if len(doc):
-            starts, lengths, spaced = doc.to_array([IDX, LENGTH, SPACY]).T.tolist()
-        else:
-            starts, lengths, spaced = [], [], []
+        starts, lengths = doc.to_array([IDX, LENGTH]).T.tolist() if len(doc) else ([], [])
         # doc.text would build a Token per word; split() hands the original text over instead.
         text = doc.user_data.get("kb_text") or doc.text
         texts = [text[a:a + n] for a, n in zip(starts, lengths)]
-        spaces = [" " if sp else "" for sp in spaced]
-        cached = doc.user_data["kb_tokens"] = (texts, starts, spaces)
+        cached = doc.user_data["kb_tokens"] = (texts, starts)
     return cached
 
 
@@ -84,11 +87,12 @@ def _token_lists(doc: Doc) -> tuple[list[str], list[int], list[str]]:
 def sentencizer(doc: Doc) -> Doc:
     """Mark sentence starts in one pass over token arrays (spaCy's own sentencizer builds a Token
     object per word, which costs as much again as tokenizing)."""
-    texts, _, spaces = _token_lists(doc)
-    marks = sentence_starts(texts, spaces)
+    texts, _ = _token_lists(doc)
+    marks = sentence_starts(texts)
     if len(marks):
         marks[0] = 1
         doc.from_array([SENT_START], marks.astype("uint64").reshape(-1, 1))
+    doc.user_data["kb_sentence_starts"] = marks  # read back by split() without another array call
     return doc
 
 
@@ -101,8 +105,7 @@ def get_nlp() -> Language:
     return nlp
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     """A sentence or table row: character offsets into the text and its token range."""
 
     start: int
@@ -119,7 +122,21 @@ class Tokens:
     text: str
     texts: list[str]
     starts: list[int]
-    spaces: list[str]
+    _where: dict[Callable[[str], bool], frozenset[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+
+    @cached_property
+    def distinct(self) -> set[str]:
+        """The token texts, each once: what is true of a word is worked out once per text."""
+        return set(self.texts)
+
+    def words_where(self, test: Callable[[str], bool]) -> frozenset[str]:
+        """The distinct token texts that pass `test`, worked out once per text (a sentence can
+        then be tried against them as a set, at C speed, before its words are read one by one)."""
+        found = self._where.get(test)
+        if found is None:
+            found = self._where[test] = frozenset(t for t in self.distinct if test(t))
+        return found
 
     def end(self, i: int) -> int:
         return self.starts[i] + len(self.texts[i])
@@ -133,23 +150,17 @@ def split(text: str) -> tuple[Tokens, list[Sentence]]:
     for _, component in nlp.pipeline:
         doc = component(doc)
     tokens = Tokens(text, *_token_lists(doc))
-    flags = doc.to_array([SENT_START]).reshape(-1).tolist() if len(doc) else []
+    texts, starts = tokens.texts, tokens.starts
+    bounds = numpy.flatnonzero(doc.user_data["kb_sentence_starts"] == 1).tolist() + [len(texts)]
     sentences: list[Sentence] = []
-    first = None
-    for i, (word, flag) in enumerate(zip(tokens.texts, flags)):
-        if flag == 1 and first is not None:
-            _close(tokens, first, i, sentences)
-            first = None
-        if first is None and not word.isspace():
-            first = i
-    if first is not None:
-        _close(tokens, first, len(tokens.texts), sentences)
+    for first, stop in zip(bounds, bounds[1:]):
+        last = stop - 1  # whitespace at either end of a sentence is no part of it
+        while first <= last and texts[first].isspace():
+            first += 1
+        while last > first and texts[last].isspace():
+            last -= 1
+        if first <= last:
+            start = starts[first]
+            sentences.append(Sentence(start, starts[last] + len(texts[last]), first, last + 1,
+                                      text.startswith("|", start)))
     return tokens, sentences
-
-
-def _close(tokens: Tokens, first: int, stop: int, out: list[Sentence]) -> None:
-    last = stop - 1
-    while last > first and tokens.texts[last].isspace():
-        last -= 1
-    start = tokens.starts[first]
-    out.append(Sentence(start, tokens.end(last), first, last + 1, tokens.text.startswith("|", start)))

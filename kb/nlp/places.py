@@ -18,6 +18,17 @@ NATION_WORDS = {
     "indonesian": "indonesia", "malaysia": "malaysia", "malaysian": "malaysia",
     "west": "west", "western": "west",
 }
+# Cities that place a topic in their nation ("labs across Beijing and Hangzhou" are Chinese labs);
+# unlike the nation's name they never stand for its sector.
+CITIES = {
+    "beijing": "china", "shanghai": "china", "hangzhou": "china", "shenzhen": "china",
+    "guangzhou": "china", "chengdu": "china", "wuhan": "china", "nanjing": "china",
+    "tokyo": "japan", "osaka": "japan", "seoul": "korea", "taipei": "taiwan", "hsinchu": "taiwan",
+    "bangalore": "india", "bengaluru": "india", "mumbai": "india", "delhi": "india",
+    "london": "uk", "paris": "france", "berlin": "germany", "munich": "germany",
+    "moscow": "russia", "toronto": "canada", "montreal": "canada", "dubai": "uae",
+    "riyadh": "saudi", "jakarta": "indonesia", "seattle": "us", "boston": "us",
+}
 # Only these spellings count as the nation (lower-case "us" is a pronoun).
 CASED = {"us": "US", "u.s.": "U.S.", "usa": "USA", "uk": "UK", "eu": "EU", "prc": "PRC",
          "west": "West", "western": "Western"}

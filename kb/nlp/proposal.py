@@ -11,11 +11,12 @@ from kb.nlp.names import NewName
 COUNT_CUE_MIN = 1.0  # a bare count needs a word naming what is counted
 # How sure the extractor is of a subject, by how it was found (bulk accept takes >= 0.75).
 HOW_CONFIDENCE = {"possessor": 0.9, "parenthesis": 0.9, "for": 0.85, "row": 0.9, "vs": 0.85,
-                  "event": 0.85, "before": 0.75, "column": 0.8, "counterpart": 0.75, "shared": 0.75,
-                  "flipped": 0.75, "after": 0.5, "nation after": 0.6, "context": 0.45}
+                  "event": 0.85, "modifier": 0.85, "before": 0.75, "column": 0.8, "counterpart": 0.75,
+                  "shared": 0.75, "flipped": 0.75, "after": 0.5, "nation after": 0.6, "within": 0.6,
+                  "context": 0.45, "only name": 0.45, "opener": 0.45}
 
 
-@dataclass
+@dataclass(slots=True)
 class Proposal:
     """A claim the text seems to make, anchored to its sentence (or table row)."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
            "october", "november", "december")
@@ -14,6 +15,7 @@ _PERIOD = re.compile(
     r"(?:(?P<month>" + _MONTH_RE + r")\s+)?(?P<q>Q[1-4]\s+)?(?P<year>(?:19|20)[0-9]{2})\b(?![-/.,]?[0-9])",
     re.I,
 )
+_YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 _ACCORDING = re.compile(
     r"\baccording\s+to\s+(?:the\s+)?(?P<who>[^,;.()—–]{2,80}?)(?=\s*(?:[,;.()—–]|\band\b|$))", re.I)
 _SAYER = re.compile(
@@ -21,6 +23,9 @@ _SAYER = re.compile(
     r"(?:claimed|claims|said|says|estimated|estimates|reported|reports|told|tells|argued|argues|"
     r"believes|reckons|stated|states|announced|revealed|reveals|predicts|predicted|projects|"
     r"forecasts|wrote|writes|insists|insisted|disclosed)\b")
+# Stems of _SAYER's verbs (and "according"), for a quick test before the long patterns run.
+_SAYING = re.compile("accord|claim|said|says|estimat|report|told|tell|argu|believ|reckon|state|"
+                     "announc|reveal|predict|project|forecast|wrote|write|insist|disclos")
 _PRONOUNS = {"we", "i", "they", "it", "he", "she", "you", "this", "that", "some", "many", "others"}
 _TABLE_NOTES = {"est": "estimate", "est.": "estimate", "estimated": "estimate", "target": "target",
                 "projected": "projection", "forecast": "projection", "expected": "projection",
@@ -31,6 +36,8 @@ _PAREN_NOTE = re.compile(r"\((?P<note>[A-Za-z][A-Za-z .]{0,20})\)")
 def period_near(sentence: str, start: int, end: int) -> str:
     """The year (or month) the figure is for: the nearest dated phrase, preferring one after it."""
     best, best_distance = "", None
+    if not _YEAR.search(sentence):
+        return best  # no year, no period: the long pattern need not run
     for m in _PERIOD.finditer(sentence):
         if m.start() < end and start < m.end():
             continue
@@ -62,6 +69,8 @@ def _format_period(m: re.Match) -> str:
 def asserted_by(sentence: str, start: int, end: int) -> str:
     """Who the sentence says asserts the figure: "according to X" or "X claimed ..."."""
     best, best_distance = "", None
+    if not _may_say(sentence):
+        return best  # neither pattern can match: spare them the scan
     for m in _ACCORDING.finditer(sentence):
         gap = sentence[end:m.start()] if m.start() >= end else sentence[m.end():start]
         if re.search(r"[;—–]", gap) or len(gap) > 100:
@@ -79,6 +88,11 @@ def asserted_by(sentence: str, start: int, end: int) -> str:
         if words and not re.search(r"[;—–]", sentence[m.end():start]):
             best = " ".join(words)
     return best
+
+
+@lru_cache(maxsize=1024)  # asked once per figure, and a sentence may hold several
+def _may_say(sentence: str) -> bool:
+    return _SAYING.search(sentence.lower()) is not None
 
 
 def table_note(cell: str) -> str:

@@ -7,8 +7,10 @@ import re
 from bisect import bisect_right
 from dataclasses import replace
 from datetime import date
+from functools import lru_cache
 
 from kb.figures import Bound, Figure, find_quantities
+from kb.nlp.pipeline import Sentence, Tokens
 from kb.nlp.wordy import EVENT_VERBS, Quantity, wordy_quantities
 
 __all__ = ["Quantity", "counting_sentences", "sentence_quantities"]
@@ -20,6 +22,8 @@ _NUMBERISH = re.compile(
     r"forty|fifty|hundred|thousand|million|billion|trillion|quadrillion|dozens?|tens|hundreds|"
     r"thousands|millions|billions|half|third|quarter|tenth|double|triple|twice|\w+fold|"
     r"orders?\s+of\s+magnitude)")
+# The same without "\w+fold", which tries every word: for the sentences that hold no "fold".
+_NUMBERISH_UNFOLDED = re.compile(_NUMBERISH.pattern.replace(r"\w+fold|", ""))
 # A year after a preposition or month ("in 2025", "may 2024", "(2024)") dates a figure: no parse
 # is needed for it unless an event verb makes the date a fact ("founded in 2023").
 _DATING_YEAR = re.compile(
@@ -56,33 +60,47 @@ _PREFIXED = re.compile(r"\b(?:over|under|more\s+than|less\s+than|at\s+least|up\s
 WINDOW_BEFORE, WINDOW_AFTER = 24, 48
 LOOK_BEFORE = 80  # characters before a figure that its qualifying words can sit in
 
+# Plural units ("within weeks") are left out: with no number before them they state nothing, and
+# with one the number counts already; a singular one can ("a week", "week-long").
 NUMBER_WORDS = frozenset("""
     two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty sixty
     seventy eighty ninety hundred thousand million billion trillion quadrillion dozen dozens tens
     hundreds thousands millions billions half third thirds quarter quarters tenth double triple
-    twice orders order day days week weeks month months year years decade decades second
-    fourth fifth top
+    twice orders order day week month year decade second fourth fifth top
 """.split())
+
+_LONG = re.compile(r"-long\b")  # "hour-long": the tokenizer splits the hyphen off
 _COUNTING = re.compile(r"[0-9]|\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
-                       + r")\b|fold\b|-long\b")
+                       + r")\b|fold\b")
 
 
-def counting_sentences(text: str, starts: list[int]) -> set[int]:
-    """Indexes of the sentences (given by their start offsets) that hold a digit or number word:
-    one pass over the lower-cased text rather than a test per sentence."""
-    found: set[int] = set()
-    for m in _COUNTING.finditer(text.lower()):
-        found.add(bisect_right(starts, m.start()) - 1)
-    found.discard(-1)
+def counting_sentences(tokens: Tokens, sentences: list[Sentence]) -> set[int]:
+    """Indexes of the sentences that hold a digit or number word: each distinct word is tested
+    once, and the sentences holding a tested word found by set intersection."""
+    counting = tokens.words_where(_counts)
+    found = {n for n, s in enumerate(sentences)
+             if not counting.isdisjoint(tokens.texts[s.first_token:s.last_token])}
+    if "-long" in tokens.text.lower():
+        starts = [s.start for s in sentences]
+        for m in _LONG.finditer(tokens.text.lower()):
+            found.add(bisect_right(starts, m.start()) - 1)
+        found.discard(-1)
     return found
+
+
+@lru_cache(maxsize=100_000)
+def _counts(word: str) -> bool:
+    return _COUNTING.search(word.lower()) is not None
 
 
 def sentence_quantities(sentence: str) -> list[Quantity]:
     """Every quantity worth a claim: periods and bare calendar references are left out."""
     lower = sentence.lower()
-    numbers = [(m.start(), m.end()) for m in _NUMBERISH.finditer(lower) if _may_open(lower, m)]
+    numberish = _NUMBERISH if "fold" in lower else _NUMBERISH_UNFOLDED
+    numbers = [(m.start(), m.end()) for m in numberish.finditer(lower) if _may_open(lower, m)]
     digits = _DIGIT.search(lower) is not None
-    if digits and not _EVENT_ANYWHERE.search(lower):
+    events = digits and _EVENT_ANYWHERE.search(lower) is not None
+    if digits and not events and ("19" in lower or "20" in lower):  # a year may date a figure
         dating = {m.start("year") for m in _DATING_YEAR.finditer(lower)}
         numbers = [(a, b) for a, b in numbers if a not in dating]
     out: list[Quantity] = []
@@ -90,7 +108,7 @@ def sentence_quantities(sentence: str) -> list[Quantity]:
         q = _qualified(sentence, start, end, figure)
         if q is not None:
             out.append(q)
-    out.extend(wordy_quantities(sentence, lower, out, digits=digits))
+    out.extend(wordy_quantities(sentence, lower, out, event_years=events))
     out.sort(key=lambda q: q.start)
     return _in_context(sentence, out) if out else out
 
@@ -98,12 +116,13 @@ def sentence_quantities(sentence: str) -> list[Quantity]:
 def _may_open(lower: str, m: re.Match) -> bool:
     """Whether the parser could read a quantity here: digits glued to a word are a name or a
     version ("Everpeak-8", "GPT-4o", "Cost/1M"), and a bare year is a date, not an amount."""
-    a = m.start()
-    if a and m.group()[0].isdigit():
+    a, number = m.start(), m.group()
+    if a and number[0].isdigit():
         before = lower[a - 1]
         if before.isalnum() or before in "_/#^'’" or (before in "-.," and a >= 2 and lower[a - 2].isalnum()):
             return False
-    if _BARE_YEAR.fullmatch(m.group()) and not _DATED_YEAR.search(lower, max(0, a - 12), m.end() + 4):
+    if len(number) == 4 and _BARE_YEAR.fullmatch(number) and \
+            not _DATED_YEAR.search(lower, max(0, a - 12), m.end() + 4):
         return False
     return True
 
@@ -157,8 +176,7 @@ def _in_context(sentence: str, found: list[Quantity]) -> list[Quantity]:
     """Read each quantity against its neighbours: spans, alternatives, shared bounds and units."""
     out: list[Quantity] = []
     for q in found:
-        before = sentence[:q.start]
-        if _COUNTERFACTUAL.search(before[-40:]):
+        if _COUNTERFACTUAL.search(sentence[max(0, q.start - 40):q.start]):
             continue  # "4 bits instead of the usual 16 or 32"
         previous = out[-1] if out else None
         gap = sentence[previous.end:q.start] if previous else ""
@@ -167,14 +185,15 @@ def _in_context(sentence: str, found: list[Quantity]) -> list[Quantity]:
         if previous and q.figure.unit == "count" and previous.figure.unit not in ("count", "date") \
                 and _COMPARE_GAP.match(gap) and _same_scale(previous.figure, q.figure):
             # "~9 quadrillion tokens a month – compared to ~4 quadrillion": the same unit
-            q = replace(q, figure=replace(q.figure, unit=previous.figure.unit))
+            q = q._replace(figure=replace(q.figure, unit=previous.figure.unit))
         if previous and q.figure.bound is Bound.EXACT and previous.figure.bound in (
                 Bound.LOWER, Bound.UPPER) and _LIST_GAP.match(gap) and \
-                previous.figure.unit == q.figure.unit and not _PREFIXED.search(before[-12:]):
+                previous.figure.unit == q.figure.unit and \
+                not _PREFIXED.search(sentence[max(0, q.start - 12):q.start]):
             # "over 10,000 models and 2,000 datasets": the bound covers both
             low, high = (q.figure.low, None) if previous.figure.bound is Bound.LOWER \
                 else (0.0, q.figure.high)
-            q = replace(q, figure=replace(q.figure, low=low, high=high, bound=previous.figure.bound))
+            q = q._replace(figure=replace(q.figure, low=low, high=high, bound=previous.figure.bound))
         out.append(q)
     return out
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass, replace
 from kb.figures import Figure
 from kb.nlp import qualifiers
 from kb.nlp.attributes import AttributeCatalog, expand, words_of
+from kb.nlp.discourse import Discourse
 from kb.nlp.entities import EntityIndex, Mention
 from kb.nlp.pipeline import Sentence
 from kb.nlp.proposal import COUNT_CUE_MIN, HOW_CONFIDENCE, Proposal
 from kb.nlp.quantities import sentence_quantities
-from kb.nlp.subjects import Discourse
 
 _RATE = re.compile(r"(?:per|/)\s*(?:1\s*M\b|1M\b|one\s+million|million|M)\s*(?:input\s+|output\s+)?tok",
                    re.I)

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from kb.figures import Bound, Figure, parse_figure
 
@@ -26,12 +27,12 @@ _ONE_UNIT = re.compile(
     r"|(?P<unit2>day|week|month|year|decade)-long)\b",
     re.I,
 )
+# What every match of the pattern above holds; a quicker scan, so most sentences skip it.
+_ONE_UNIT_HINT = re.compile(r"(?:an?|one)\s+(?:day|week|month|quarter|year|decade)|-long")
 _APPROX_LEADS = {"nearly", "almost", "about", "around", "roughly"}
-UNIT_WORDS = ("day", "week", "month", "quarter", "year", "decade")
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A figure found in a sentence, with offsets relative to the sentence."""
 
     start: int
@@ -41,14 +42,15 @@ class Quantity:
 
 
 def wordy_quantities(sentence: str, lower: str, found: list[Quantity], *,
-                     digits: bool) -> list[Quantity]:
-    """The quantities above that do not overlap what the parser `found`."""
+                     event_years: bool) -> list[Quantity]:
+    """The quantities above that do not overlap what the parser `found` (years only when the
+    sentence holds a digit and an event verb)."""
     extra: list[Quantity] = []
-    if digits:
+    if event_years:
         extra.extend(_event_years(sentence, found))
     if "est" in lower or "most" in lower:
         extra.extend(_ordinals(sentence, found))
-    if any(unit in lower for unit in UNIT_WORDS):
+    if _ONE_UNIT_HINT.search(lower):
         extra.extend(_single_units(sentence, found))
     return extra
 

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from kb.conflicts.check import Changes, RecheckReport, Settled, expire
 from kb.conflicts.engine import Finding, ambiguous_findings, derived_finding, value_findings
+from kb.conflicts.intervals import currency_of
+from kb.conflicts.rates import Rates
 from kb.conflicts.store import (
     StoredGroup, conversion_rates, derivations, facts_by_id, facts_for_buckets, family, groups_by_id,
     groups_by_key,
@@ -90,7 +92,9 @@ def update_for_claims(*, session: Session, claim_ids: Iterable[int]) -> RecheckR
     stored.update(_stored_in(connection, set(), set(), new_keys))
     settled = Settled(stored.values())
     roots = source_roots(connection, {src for fs in facts.values() for f in fs for src in f.sources})
-    rates = conversion_rates(connection)
+    # Rates matter only where figures in two currencies meet: most updates skip the query.
+    currencies = {currency_of(f.unit) for fs in facts.values() for f in fs} - {None}
+    rates = conversion_rates(connection) if len(currencies) > 1 else Rates()
     findings: list[Finding] = []
     changes = Changes()
     for s, a in sorted(scope.buckets):

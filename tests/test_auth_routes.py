@@ -113,6 +113,7 @@ ROUTES = [
     Route("POST", "/contradictions/{contradiction}/resolve", FACT_CHECKER,
           versioned("Contradiction", "contradiction", preferred=None, status="resolved",
                     note="The company's own figure.")),
+    Route("POST", "/rates", FACT_CHECKER, constant(currency="CNY", dated="2025-06-30", rate="7.1")),
     Route("GET", "/verify", EDITOR),
     Route("GET", "/verify/claims/{claim}", EDITOR),
     Route("GET", "/verify/contradictions/{contradiction}", EDITOR),

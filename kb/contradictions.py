@@ -5,7 +5,7 @@
 - `contradictions_json(session=..., status=None)`: the groups in DESIGN §5 JSON shapes.
 - `resolve_contradiction(...)`: a fact-checker's decision, kept across rechecks.
 - `comparability_notes(session=..., subject_id=...)`: figures kept apart for a stated reason.
-- `currency_reasons(connection, claims)`: the same for claims a page already holds.
+- `currency_reasons(connection, groups)`: the same for groups of claims a page already holds.
 - `open_groups_by_claim(session=..., claim_ids=...)`: which figures to mark as contested.
 """
 
@@ -46,15 +46,19 @@ def comparability_notes(*, session: Session, subject_id: int) -> list[Note]:
     return notes
 
 
-def currency_reasons(connection, claims) -> list[str]:
-    """Why figures among `claims` (one subject and attribute) are not compared, if their currencies
-    keep them apart. `claims` need the claim columns the checks read, as a page's claim views have."""
-    if len({currency_of(c.unit) for c in claims} - {None}) < 2:
-        return []   # the common case answers without a query
+def currency_reasons(connection, groups: list[list]) -> list[list[str]]:
+    """For each group of claims (one subject and attribute), why some of its figures are not compared
+    because of their currencies. Claims need the columns the checks read, as a page's claim views
+    have. Rates are read once, and only when some group mixes currencies (most pages never do)."""
+    mixed = [len({currency_of(c.unit) for c in claims} - {None}) > 1 for claims in groups]
+    rates = conversion_rates(connection) if any(mixed) else None
+    return [_currency_reasons(claims, rates) if m else [] for claims, m in zip(groups, mixed)]
+
+
+def _currency_reasons(claims: list, rates) -> list[str]:
     facts = [make_fact((c.id, c.subject.id, c.model.id if c.model else None, c.attribute.id, c.low, c.high,
                         c.unit, c.bound, c.precision, c.period, c.scope, c.asserted_by, c.status, c.rank,
                         c.confidence, c.dataset_confidence, c.figure_text)) for c in claims]
     first = claims[0]
-    notes = currency_notes(first.subject.id, first.attribute.id, [f for f in facts if f.comparable],
-                           conversion_rates(connection))
+    notes = currency_notes(first.subject.id, first.attribute.id, [f for f in facts if f.comparable], rates)
     return [note.reason for note in notes]

@@ -188,8 +188,8 @@ def entity_page(session: Session, *, kind: str, slug: str) -> EntityPage:
     views = {v.id: v for v in claim_views(session, own_rows + child_rows + attention_rows,
                                             attributes=attributes, entities=known)}
     groups, total = _groups(own_rows, views, attributes, more={"subject": entity.ref})
-    for group in groups:
-        group.apart = currency_reasons(session.connection(), group.claims)
+    for group, apart in zip(groups, currency_reasons(session.connection(), [g.claims for g in groups])):
+        group.apart = apart
     rollup, _ = _groups(child_rows, views, attributes, more={"lab": entity.slug, "kind": "model"})
     attention.claims = [views[r.id] for r in attention_rows]
     page = EntityPage(

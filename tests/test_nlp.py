@@ -113,8 +113,10 @@ def test_a_possessor_owns_its_figure_and_a_pronoun_points_back():
                             ("lab:beta-labs", "headcount", "300")]
 
 
-def test_counts_without_a_counted_attribute_and_periods_are_not_claims():
-    assert claims("Acme AI listed three factors over the past six months in 2024.") == []
+def test_a_count_no_attribute_fits_gets_a_new_attribute_named_from_its_noun_not_a_catch_all():
+    (p,) = run("Acme AI listed three factors over the past six months in 2024.").proposals
+    assert (p.attribute.id, p.attribute.proposed, p.attribute.label) == (None, True, "factors".capitalize())
+    assert p.figure.text == "three"  # "the past six months" and "2024" date it; they are no claims
 
 
 def test_table_rows_take_their_subject_from_the_row_and_their_attribute_from_the_header():

@@ -11,8 +11,8 @@ from kb.figures import Figure
 from kb.ingest.anchors import placement
 from kb.ingest.drift import reanchor_source
 from kb.ingest.reader import Document
-from kb.models import Citation, Claim, ClaimStatus, Event, Source
-from kb.nlp.attributes import AttributeCatalog
+from kb.models import Attribute, Citation, Claim, ClaimStatus, Event, Source
+from kb.nlp.attributes import AttributeCatalog, AttributeInfo
 from kb.nlp.entities import EntityIndex
 from kb.nlp.extract import extract
 from kb.nlp.proposal import Extraction, Proposal
@@ -167,7 +167,11 @@ def propose(*, session: Session, source: Source, extraction: Extraction, actor_i
     existing = _existing_keys(session, source.id)
     made: dict[tuple, Claim] = {}
     out = []
+    new_attributes: dict[str, AttributeInfo] = {}
     for proposal in extraction.proposals:
+        if proposal.attribute.id is None:
+            proposal.attribute = _stored_attribute(session, proposal.attribute, source, actor_id,
+                                                   new_attributes)
         key = _key(proposal)
         if key[:5] in existing:
             continue
@@ -179,6 +183,29 @@ def propose(*, session: Session, source: Source, extraction: Extraction, actor_i
         _cite(session, claim, source, proposal)
     session.flush()
     return out
+
+
+def _stored_attribute(session: Session, info: AttributeInfo, source: Source, actor_id: int | None,
+                      made: dict[str, AttributeInfo]) -> AttributeInfo:
+    """A new attribute the text named: stored as proposed (once per name), for an editor to
+    accept, rename or map onto an existing one."""
+    if info.name in made:
+        return made[info.name]
+    row = session.exec(select(Attribute).where(Attribute.name == info.name)).first()
+    if row is None:
+        row = Attribute(name=info.name, label=info.label, dimension=info.dimension, unit=info.unit,
+                        description=f"Named by ingestion from source {source.id}.",
+                        status="proposed")
+        session.add(row)
+        session.flush()
+        record_event(session, object_type="attribute", object_id=row.id, action="propose",
+                     actor_id=actor_id, after={"name": row.name, "label": row.label,
+                                               "dimension": row.dimension, "unit": row.unit},
+                     note=f"named from the words of source {source.id}")
+    stored = AttributeInfo(row.id, row.name, row.dimension, row.unit, row.label, row.description,
+                           tuple(row.synonyms or ()), row.status == "proposed")
+    made[info.name] = stored
+    return stored
 
 
 def _key(p: Proposal) -> tuple:

@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from kb.models.base import BOUNDS, CLAIM_STATUSES, METHODS, RANKS, created_at_field, in_check
 
+ATTRIBUTE_STATUSES = ("accepted", "proposed")
 DIMENSIONS = (
     "currency", "price_rate", "percent", "ratio", "count", "duration", "tokens", "token_rate",
     "parameters", "power", "flop", "flop_rate", "bytes", "byte_rate", "date", "text",
@@ -27,6 +28,13 @@ class Attribute(SQLModel, table=True):
     dimension: str = Field(max_length=16)
     unit: str = Field(max_length=16)
     description: str = Field(default="", sa_type=Text)
+    # Other phrases for the same measure ("GPUs used", "accelerators"): ingestion matches figures
+    # against them, and mapping a proposed attribute onto this one adds its phrase here.
+    synonyms: list[str] = Field(default_factory=list, sa_type=JSON)
+    # "proposed": named by ingestion from an article's words, until an editor accepts, renames
+    # or maps it onto an existing attribute. (One of ATTRIBUTE_STATUSES, checked in code: adding
+    # a CHECK to SQLite would rebuild a table that every claim refers to.)
+    status: str = Field(default="accepted", max_length=12)
 
 
 class Claim(SQLModel, table=True):

@@ -149,12 +149,53 @@ def cues_around(text: str, start: int, end: int, lo: int, hi: int, extra: str = 
 
 @dataclass(frozen=True)
 class AttributeInfo:
-    id: int
+    id: int | None  # None: a new attribute ingestion names from the text, not stored yet
     name: str
     dimension: str
     unit: str
     label: str
     description: str
+    synonyms: tuple[str, ...] = ()
+    proposed: bool = False
+
+
+# Words a figure's unit already says: "$7.2 million for the training run" is a training *cost*
+# though the sentence never says "cost", so these words are not asked of the text.
+DIMENSION_WORDS = {
+    "currency": {"cost", "price", "amount", "valu", "spend", "dollar", "usd", "money"},
+    "price_rate": {"price", "cost", "token", "million", "per", "mtok"},
+    "percent": {"percent", "share", "rate", "percentag", "proportion"},
+    "count": {"number", "count", "quantity", "total"},
+    "duration": {"time", "duration", "period", "length"},
+    "ratio": {"ratio", "multiple", "time", "fold", "factor"},
+    "parameters": {"parameter", "size", "count", "param"},
+    "tokens": {"token", "size"},
+    "flop": {"flop", "operation"},
+    "date": {"date"},
+}
+FIT_MIN = 0.6  # the share of an attribute's own words the text must say for a figure to fill it
+# A figure's unit -> the dimension and canonical unit of a new attribute named for it.
+NEW_UNITS = {
+    "USD": ("currency", "USD"), "CNY": ("currency", "USD"), "EUR": ("currency", "USD"),
+    "USD/Mtok": ("price_rate", "USD/Mtok"), "CNY/Mtok": ("price_rate", "USD/Mtok"),
+    "%": ("percent", "%"), "x": ("ratio", "x"), "count": ("count", "count"),
+    "month": ("duration", "month"), "date": ("date", "date"), "parameters": ("parameters", "parameters"),
+    "tokens": ("tokens", "tokens"), "tokens/month": ("token_rate", "tokens/month"),
+    "W": ("power", "W"), "B": ("bytes", "B"), "B/s": ("byte_rate", "B/s"), "FLOP": ("flop", "FLOP"),
+    "FLOP/s": ("flop_rate", "FLOP/s"),
+}
+
+
+def new_attribute(phrase: str, unit: str) -> AttributeInfo | None:
+    """An attribute named from the text's own words ("API traffic growth"), marked new."""
+    words = [w for w in re.findall(r"[\w][\w.+/-]*", phrase) if w.lower() not in STOP]
+    if not words or unit not in NEW_UNITS:
+        return None
+    label = " ".join(words)[:120]
+    label = label[0].upper() + label[1:]
+    dimension, canonical = NEW_UNITS[unit]
+    name = re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:80]
+    return AttributeInfo(None, name, dimension, canonical, label, "", (), proposed=True)
 
 
 @dataclass
@@ -176,7 +217,7 @@ class AttributeCatalog:
         docs: dict[int, dict[str, float]] = {}
         for a in catalog.attributes:
             weights: dict[str, float] = {}
-            for s in expand(words_of(a.name.replace("_", " ") + " " + a.label)):
+            for s in expand(words_of(" ".join([a.name.replace("_", " "), a.label, *a.synonyms]))):
                 weights[s] = max(weights.get(s, 0.0), 1.0)
             for s in expand(words_of(a.description)):
                 weights[s] = max(weights.get(s, 0.0), 0.4)
@@ -201,8 +242,44 @@ class AttributeCatalog:
     @classmethod
     def from_session(cls, session: Session) -> AttributeCatalog:
         rows = session.exec(select(Attribute)).all()
-        return cls.build(AttributeInfo(a.id, a.name, a.dimension, a.unit, a.label, a.description)
+        return cls.build(AttributeInfo(a.id, a.name, a.dimension, a.unit, a.label, a.description,
+                                       tuple(a.synonyms or ()), a.status == "proposed")
                          for a in rows)
+
+    def fit(self, unit: str | None, cues: dict[str, float]) -> tuple[AttributeInfo | None, float]:
+        """The attribute whose own words (label or a synonym, less what the unit already says)
+        the text says most fully, and that share: below FIT_MIN it does not fit."""
+        best, best_key = None, (0.0, 0.0)
+        scores = self._scores(unit, cues)
+        for a in self.fitting(unit):
+            cover = self.coverage(a, cues)
+            key = (cover, scores.get(a.id, 0.0))
+            if key > best_key:
+                best, best_key = a, key
+        return best, best_key[0]
+
+    def coverage(self, a: AttributeInfo, cues: dict[str, float]) -> float:
+        return max(self._coverage(phrase, a.dimension, cues) for phrase in (a.label, *a.synonyms))
+
+    def _coverage(self, phrase: str, dimension: str, cues: dict[str, float]) -> float:
+        said = DIMENSION_WORDS.get(dimension, set())
+        stems = [s for s in dict.fromkeys(words_of(phrase)) if s not in said]
+        if not stems:  # "Price": the unit says it all; the text must still name it
+            stems = [s for s in dict.fromkeys(words_of(phrase))]
+            return 0.6 * max((min(1.0, cues.get(s, 0.0)) for s in stems), default=0.0)
+        total = sum(self._idf(s) for s in stems)
+        return sum(self._idf(s) * min(1.0, cues.get(s, 0.0)) for s in stems) / total
+
+    def _idf(self, stem_: str) -> float:
+        return math.log(1 + len(self.attributes) / max(1, len(self.by_stem.get(stem_, ()))))
+
+    def _scores(self, unit: str | None, cues: dict[str, float]) -> dict[int, float]:
+        by_stem = self._stems_fitting(unit)
+        scores: dict[int, float] = {}
+        for stem_, cue in cues.items():
+            for attribute_id, weight in by_stem.get(stem_, ()):
+                scores[attribute_id] = scores.get(attribute_id, 0.0) + cue * weight
+        return scores
 
     def fitting(self, unit: str | None) -> list[AttributeInfo]:
         if unit is None:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from dataclasses import replace
 
-from kb.nlp import qualifiers, roles
+from kb.nlp import qualifiers, roles, syntax
 from kb.nlp.attributes import (
-    KIND_WORDS, AttributeCatalog, AttributeInfo, cues_around, expand, stem, words_of,
+    FIT_MIN, KIND_WORDS, AttributeCatalog, AttributeInfo, cues_around, expand, new_attribute, stem,
+    words_of,
 )
-from kb.nlp.discourse import Discourse
+from kb.nlp.discourse import CONTEXT_REACH, RECENT_CHILD_REACH, Discourse
 from kb.nlp.entities import EntityIndex, Mention
 from kb.nlp.names import scan_names
 from kb.nlp.narrowing import MEASURE, flip_comparison, specialize
+from kb.nlp.layout import unwrap
 from kb.nlp.pipeline import Sentence, split
 from kb.nlp.proposal import COUNT_CUE_MIN, HOW_CONFIDENCE, Extraction, Proposal
 from kb.nlp.quantities import Quantity, counting_sentences, sentence_quantities
@@ -29,11 +32,25 @@ _RANKED = re.compile(r"^(?:top\b|\w+[-\s](?:most[-\s]\w+|\w+est)\b)", re.I)
 _WORD = re.compile(r"[A-Za-z]+")
 
 
+# A count whose noun is a unit of its own: "671 billion parameters", "of which 37 billion".
+COUNT_UNITS = {"parameter": "parameters", "token": "tokens"}
+SOME_WORDS = 0.3  # below this share of an attribute's own words, the text does not name it
+PARSED = 14.0  # a holder the parse names beats every score the word-distance rules give
+
+
 def extract(text: str, *, entities: EntityIndex, attributes: AttributeCatalog) -> Extraction:
     """Propose claims for every figure (and every [VERIFY] marker) in text."""
-    tokens, sentences = split(text)
+    view = unwrap(text)  # same length: offsets into it are offsets into the stored text
+    tokens, sentences = split(view)
     mentions = entities.mentions(tokens)
-    return _Extractor(text, tokens, entities, attributes).run(sentences, mentions)
+    return _Extractor(view, tokens, entities, attributes).run(sentences, mentions)
+
+
+class _Unheld:
+    """The parse says the figure belongs to someone kb does not know: file it under nobody."""
+
+
+UNHELD = _Unheld()
 
 
 class _Extractor:
@@ -45,10 +62,13 @@ class _Extractor:
         self.unknown_names = False  # the sentence names someone kb does not know
         self.main: Mention | None = None  # the sentence's own subject
         self.tables = TableReader(text, entities, attributes, self.discourse, self.out.proposals)
+        self.readings: dict[int, list[syntax.Reading | None]] = {}
+        self.reading: syntax.Reading | None = None
 
     def run(self, sentences: list[Sentence], mentions: list[Mention]) -> Extraction:
         self.out.sentences = len(sentences)
         self.counting = counting_sentences(self.tokens, sentences)
+        self.found_quantities = self._parse(sentences)
         starts = [m.start for m in mentions]
         k = 0
         seen_names: set[str] = set()
@@ -63,8 +83,24 @@ class _Extractor:
                 self.discourse.new_section()
                 self.discourse.observe(found, None)
                 continue
-            self._sentence(sent, found, seen_names, n in self.counting)
+            self._sentence(sent, found, seen_names, n)
         return self.out
+
+    def _parse(self, sentences: list[Sentence]) -> dict[int, list[Quantity]]:
+        """Find the figures of every prose sentence, then parse the sentences that hold any in
+        one batch (the parser is the costly step; sentences without figures are not parsed)."""
+        found: dict[int, list[Quantity]] = {}
+        for n in sorted(self.counting):
+            sent = sentences[n]
+            if sent.table_row:
+                continue
+            found[n] = sentence_quantities(self.text[sent.start:sent.end])
+        wanted = [n for n, qs in found.items() if qs]
+        parsed = syntax.parse((self.text[sentences[n].start:sentences[n].end],
+                               [(q.start, q.end, q.figure.unit) for q in found[n]]) for n in wanted)
+        for n, p in zip(wanted, parsed):
+            self.readings[n] = [syntax.read(p, q.start, q.end) for q in found[n]]
+        return found
 
     def _is_heading(self, sent: Sentence) -> bool:
         """A short line of its own that does not end like a sentence."""
@@ -80,10 +116,10 @@ class _Extractor:
 
     # --- prose ---------------------------------------------------------------------------
 
-    def _sentence(self, sent: Sentence, found: list[Mention], seen_names: set[str],
-                  counting: bool) -> None:
+    def _sentence(self, sent: Sentence, found: list[Mention], seen_names: set[str], n: int) -> None:
         s_text = self.text[sent.start:sent.end]
-        quantities = sentence_quantities(s_text) if counting else []
+        quantities = self.found_quantities.get(n, [])
+        readings = self.readings.get(n) or [None] * len(quantities)
         marker = VERIFY.search(s_text) if "[" in s_text else None
         if not quantities and not marker:
             main = sentence_subject(s_text, sent.start, found, self.entities)
@@ -92,29 +128,92 @@ class _Extractor:
             return
         found = self._more_mentions(sent, found, seen_names, bool(quantities))
         named = [(m.start - sent.start, m.end - sent.start) for m in found if m.how != "topic"]
-        quantities = [q for q in quantities if not any(a < q.end and q.start < b for a, b in named)]
+        kept = [(q, r) for q, r in zip(quantities, readings)
+                if not any(a < q.end and q.start < b for a, b in named)]
+        quantities = [q for q, _ in kept]
+        readings = [r for _, r in kept]
         main = self.main = sentence_subject(s_text, sent.start, found, self.entities)
         made: list[Proposal] = []
         previous: tuple[Quantity, AttributeInfo] | None = None
         spans = [(q.start, q.end) for q in quantities]
         for i, q in enumerate(quantities):
+            reading = self.reading = _partitive(readings, i)
+            if reading is not None and q.figure.unit == "count" and reading.noun in COUNT_UNITS:
+                q = quantities[i] = q._replace(figure=replace(q.figure, unit=COUNT_UNITS[reading.noun]))
             attribute = self._attribute(s_text, q, quantities, i, previous)
             if attribute is None:
                 continue
             previous = (q, attribute)
-            choice = self._subject(s_text, sent, q, quantities, i, found, attribute, made, spans)
+            held = self._held(s_text, sent, found, reading)
+            if held is UNHELD:
+                continue
+            choice = self._subject(s_text, sent, q, quantities, i, found, attribute, made, spans,
+                                   held)
             verify = marker is not None and q.start >= marker.start()
             if choice is None and verify:
                 choice = self._fallback_choice()
             if choice is None:
                 continue
-            made.append(self._proposal(sent, s_text, q, attribute, choice, verify, marker))
+            clause = quantities[i + 1].start if i + 1 < len(quantities) else len(s_text)
+            made.append(self._proposal(sent, s_text, q, attribute, choice, verify, marker, clause))
         if marker is not None and not any(p.verify for p in made):
             verify_item = self._verify_only(sent, s_text, found, marker)
             if verify_item is not None:
                 made.append(verify_item)
         self.out.proposals.extend(made)
         self.discourse.observe(found, self._main_subject(main, made), s_text)
+
+    def _held(self, s_text: str, sent: Sentence, found: list[Mention],
+              reading: syntax.Reading | None) -> Choice | _Unheld | None:
+        """The first holder the parse names that is an entity: a known name, a pronoun or "the
+        lab" read against the discourse; a name kb lacks holds the figure itself (UNHELD)."""
+        if reading is None:
+            return None
+        for h in reading.holders:
+            if h.author:
+                continue
+            a, b = sent.start + h.start, sent.start + h.end
+            named = [m for m in found if m.entity_id is not None and m.start < b and a < m.end]
+            if named:
+                m = max(named, key=lambda m: (m.how != "topic", m.end <= b, m.end - m.start))
+                return Choice(m.entity_id, PARSED, f"parse {h.how}")
+            if h.back:
+                entity_id = self._referent(h.back, sent, h.start, found)
+                if entity_id is not None:
+                    return Choice(entity_id, PARSED, f"parse {h.how} ({h.back})")
+                continue
+            if h.proper or h.how == "for":
+                return UNHELD
+        return None
+
+    def _referent(self, word: str, sent: Sentence, before: int, found: list[Mention]) -> int | None:
+        """What "it", "its" or "the lab" stands for: a fitting name earlier in the sentence, else
+        the discourse's latest subject of that kind, else the latest-named entity of that kind."""
+        kind = KIND_WORDS.get(stem(word))
+        kinds = self.entities.entities
+        earlier = [m for m in found if m.entity_id is not None and m.end - sent.start <= before
+                   and (kind is None or kinds[m.entity_id].kind == kind) and m.how != "topic"]
+        main = self.main
+        if main is not None and main.entity_id is not None and main in earlier:
+            return main.entity_id
+        if kind is None:
+            return self.discourse.context_subject() or (earlier[-1].entity_id if earlier else None)
+        if earlier:
+            return earlier[-1].entity_id
+        discourse = self.discourse
+        for sentence_no, entity_id in reversed(discourse.subjects):
+            if discourse.sentence_no - sentence_no > CONTEXT_REACH:
+                break
+            if kinds[entity_id].kind == kind:
+                return entity_id
+        seen = [(no, entity_id) for entity_id, no in discourse.last_seen.items()
+                if kinds[entity_id].kind == kind and discourse.sentence_no - no <= RECENT_CHILD_REACH]
+        if seen:
+            return max(seen)[1]
+        subject = discourse.context_subject()
+        if kind == "model" and subject is not None and kinds[subject].kind == "lab":
+            return discourse.recent_child(subject, reach=None)
+        return None
 
     def _main_subject(self, main: Mention | None, made: list[Proposal]) -> int | None:
         """What the sentence is about for the next one: its main name, or what that name was
@@ -143,24 +242,32 @@ class _Extractor:
         lo = quantities[i - 1].end if i > 0 else 0
         hi = quantities[i + 1].start if i + 1 < len(quantities) else len(s_text)
         own = s_text[lo:q.start].strip(" ,") if i > 0 else ""
+        reading = self.reading
         if previous is not None and previous[0].figure.unit == q.figure.unit and \
-                len(words_of(own)) <= 2 and not q.figure.label:
+                len(words_of(own)) <= 2 and not q.figure.label and \
+                (reading is None or not reading.partitive):
             return previous[1]  # "$12.4 billion compared to $285 billion": the same measure
         rank = "rank" if _RANKED.match(q.figure.text) else ""
-        count = q.figure.unit == "count"
-        cues = cues_around(s_text, q.start, q.end, lo, hi, f"{q.figure.label} {q.event} {rank}",
-                           counted=count)
-        if count:
-            attribute, score = self.attributes.choose("count", cues)
-            return attribute if score >= COUNT_CUE_MIN else None
-        attribute, score = self.attributes.choose(q.figure.unit, cues)
-        if attribute is None or score < COUNT_CUE_MIN:
-            if q.figure.unit == "date":
-                return None
-            return attribute or self.attributes.fallback(q.figure.unit)
-        return attribute
+        parsed = " ".join(reading.words) if reading is not None else ""
+        cues = cues_around(s_text, q.start, q.end, lo, hi,
+                           f"{q.figure.label} {q.event} {rank} {parsed}",
+                           counted=q.figure.unit == "count")
+        chosen, score = self.attributes.choose(q.figure.unit, cues)
+        attribute, cover = self.attributes.fit(q.figure.unit, cues)
+        if chosen is not None and score >= COUNT_CUE_MIN:
+            # The attribute the words around the figure weigh most, if they say enough of it
+            # and no other attribute's own words are said more fully.
+            said = self.attributes.coverage(chosen, cues)
+            if said >= SOME_WORDS and (cover < FIT_MIN or said >= cover):
+                return chosen
+        if attribute is not None and cover >= FIT_MIN:
+            return attribute
+        if q.figure.unit == "date" or reading is None or not reading.phrase:
+            return None  # nothing names what the figure measures: no catch-all is forced on it
+        return new_attribute(reading.phrase, q.figure.unit)
 
-    def _subject(self, s_text, sent, q, quantities, i, found, attribute, made, spans) -> Choice | None:
+    def _subject(self, s_text, sent, q, quantities, i, found, attribute, made, spans,
+                 held: Choice | None = None) -> Choice | None:
         fig = Placed(q.start, q.end, q.figure.unit, q.figure.label,
                      self.attributes.kinds.get(attribute.id, set()),
                      [sp for sp in spans if sp != (q.start, q.end)],
@@ -171,6 +278,8 @@ class _Extractor:
             return paired
         choice = choose_subject(s_text, sent.start, fig, mentions=found, main=self.main,
                                 discourse=self.discourse)
+        if held is not None and (choice is None or choice.score < STRONG or self._loose(choice, held)):
+            choice = held
         if choice is None and not made:
             choice = self._carried(s_text, sent.start, found)
         shared = self._shared(s_text, sent, q, quantities, i, found, made)
@@ -181,6 +290,12 @@ class _Extractor:
         choice = self._counterpart(s_text, sent, q, found, choice, made)
         choice = specialize(choice, s_text, sent.start, found, self.discourse, fig)
         return flip_comparison(choice, s_text, fig, found, sent.start, self.discourse)
+
+    def _loose(self, choice: Choice, held: Choice) -> bool:
+        """A topic read from scattered words ("Hangzhou lab" -> Chinese AI labs) yields to a
+        name the parse attaches the figure to."""
+        kinds = self.entities.entities
+        return kinds[choice.entity_id].kind == "topic" and kinds[held.entity_id].kind != "topic"
 
     def _carried(self, s_text: str, offset: int, found: list[Mention]) -> Choice | None:
         """"By the start of this year, that gap was eightfold": a sentence naming nobody (but by
@@ -252,7 +367,7 @@ class _Extractor:
         return choice
 
     def _proposal(self, sent, s_text, q: Quantity, attribute, choice: Choice, verify,
-                  marker) -> Proposal:
+                  marker, clause: int) -> Proposal:
         scope = ""
         if choice.relative_to is not None:
             scope = f"relative to {self.entities.entities[choice.relative_to].name}"
@@ -260,10 +375,14 @@ class _Extractor:
             ref = choice.references[-1]
             scope = f"relative to {self.text[ref.start:ref.end]}"
         confidence = HOW_CONFIDENCE.get(choice.how.split("+")[0], 0.5)
+        if choice.how.startswith("parse"):  # a name the tree attaches; less for "it", "the lab"
+            confidence = 0.75 if "(" in choice.how else 0.85
+        if attribute.proposed:
+            confidence = min(confidence, 0.6)  # a new attribute always wants an editor's look
         return Proposal(
             start=sent.start, end=sent.end, subject_id=choice.entity_id, attribute=attribute,
             figure=q.figure, figure_start=sent.start + q.start, figure_end=sent.start + q.end,
-            period=qualifiers.period_near(s_text, q.start, q.end),
+            period=qualifiers.period_near(s_text[:clause], q.start, q.end),
             asserted_by=qualifiers.asserted_by(s_text, q.start, q.end), scope=scope,
             verify=verify, note=self._verify_note(s_text, marker) if verify else "",
             confidence=confidence, how=choice.how, relative_to=choice.relative_to)
@@ -294,6 +413,20 @@ class _Extractor:
         return Proposal(start=sent.start, end=sent.end, subject_id=choice.entity_id,
                         attribute=attribute, figure=None, verify=True,
                         note=self._verify_note(s_text, marker), confidence=0.3, how=choice.how)
+
+
+def _partitive(readings: list[syntax.Reading | None], i: int) -> syntax.Reading | None:
+    """"671 billion parameters in total, of which 37 billion are active": the partitive figure
+    counts the noun of the figure before it, and belongs to the same holder."""
+    reading = readings[i]
+    if reading is None or not reading.partitive or i == 0 or readings[i - 1] is None:
+        return reading
+    before = readings[i - 1]
+    own = [w for w in reading.words if w != reading.verb]  # "are active" -> "active"
+    return replace(reading, noun=reading.noun or before.noun,
+                   words=[*reading.words, before.noun] if before.noun else reading.words,
+                   phrase=reading.phrase or " ".join([*own, before.phrase]).strip(),
+                   holders=reading.holders or before.holders)
 
 
 def _ranked_kind(s_text: str, q: Quantity) -> str:

@@ -103,7 +103,7 @@ class _Loader:
             d = r.data
             obj, _ = _upsert(self.session, Attribute, {"name": d["name"]}, {
                 "label": d["label"], "dimension": d["dimension"], "unit": d["unit"],
-                "description": d.get("description", ""),
+                "description": d.get("description", ""), "synonyms": list(d.get("synonyms", [])),
             }, self.report, "attribute")
             self.attributes[d["name"]] = obj
 

@@ -13,7 +13,8 @@ from kb.names import parse_ref
 from kb.seeds.files import PLURAL, Record, SeedError, SeedSet
 
 FIELDS = {
-    "attribute": {"name": str, "label": str, "dimension": str, "unit": str, "description": str},
+    "attribute": {"name": str, "label": str, "dimension": str, "unit": str, "description": str,
+                  "synonyms": list},
     "source": {
         "key": str, "title": str, "publisher": str, "author": str, "url": str, "kind": str,
         "published": (str, date), "date_precision": str, "file": str, "sha256": str,

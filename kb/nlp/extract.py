@@ -80,8 +80,10 @@ class _Extractor:
                 continue
             self.tables.end()
             if self._is_heading(sent):
+                # A heading that names one entity sets what its section is about.
+                named = {m.entity_id for m in found if m.entity_id is not None and m.how != "topic"}
                 self.discourse.new_section()
-                self.discourse.observe(found, None)
+                self.discourse.observe(found, named.pop() if len(named) == 1 else None)
                 continue
             self._sentence(sent, found, seen_names, n)
         return self.out

@@ -1,7 +1,7 @@
 """Extraction scored on text nobody on the team wrote: Epoch AI's model rows.
 
 Each row's prose (its Abstract and its notes columns) is read as one document about that model,
-titled with the model's name, and the proposals are scored against the row's own structured
+titled with the model's name, each column a section under its own name, and the proposals are scored against the row's own structured
 columns. Over the (row, column) pairs whose value appears in the row's text (some figure in it is
 within 2% of the column's value), it prints the share found with the right attribute and a value
 within 2%; and over the proposals whose value matches one of the row's columns, the share with the
@@ -66,8 +66,12 @@ def column_value(column: str, raw: str) -> float | None:
 
 
 def document(row: dict) -> str:
-    paragraphs = [row[c].strip() for c in TEXT_COLUMNS if row.get(c, "").strip()]
-    return f"# {row['Model'].strip()}\n\n" + "\n\n".join(paragraphs) + "\n"
+    """The row as a page about its model: the name as title, each text column a section under
+    the column's own name ("Training compute notes" -> "## Training compute"), as the row lays
+    it out. The structured value columns being scored are never in the text."""
+    sections = [f"## {c.removesuffix(' notes')}\n\n{row[c].strip()}" for c in TEXT_COLUMNS
+                if row.get(c, "").strip()]
+    return f"# {row['Model'].strip()}\n\n" + "\n\n".join(sections) + "\n"
 
 
 def vocabulary(database_url: str | None):

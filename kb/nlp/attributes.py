@@ -16,8 +16,8 @@ from kb.models import Attribute
 UNIT_FITS = {
     "USD": ("USD",), "CNY": ("CNY", "USD"), "EUR": ("EUR", "USD"),
     "USD/Mtok": ("USD/Mtok",), "CNY/Mtok": ("CNY/Mtok", "USD/Mtok"),
-    "%": ("%",), "x": ("x",), "count": ("count",), "month": ("month",), "date": ("date",),
-    "parameters": ("parameters",), "tokens": ("tokens",), "tokens/month": ("tokens/month",),
+    "%": ("%",), "x": ("x",), "count": ("count", "parameters", "tokens", "FLOP"), "month": ("month",), "date": ("date",),
+    "parameters": ("parameters",), "tokens": ("tokens", "count"), "tokens/month": ("tokens/month",),
     "W": ("W",), "B": ("B",), "B/s": ("B/s",), "FLOP": ("FLOP",), "FLOP/s": ("FLOP/s",),
 }
 # Words that say the same as an attribute's own words in this domain.

@@ -30,12 +30,16 @@ _NEW_REFERENT = re.compile(r"^(?:An?|One|Another|Some)\b|\b(?:one|another)\s+(?!
 _DEFINITE_KIND = re.compile(r"\b(?:the|these|those)\s+([a-z]+)", re.I)
 _RANKED = re.compile(r"^(?:top\b|\w+[-\s](?:most[-\s]\w+|\w+est)\b)", re.I)
 _WORD = re.compile(r"[A-Za-z]+")
+_DIGIT = re.compile(r"[0-9]")
 
 
 # A count whose noun is a unit of its own: "671 billion parameters", "of which 37 billion".
 COUNT_UNITS = {"parameter": "parameters", "token": "tokens"}
 SOME_WORDS = 0.3  # below this share of an attribute's own words, the text does not name it
-PARSED = 14.0  # a holder the parse names beats every score the word-distance rules give
+PARSED = 14.0
+WEAK = 6.0  # proximity scores below this are guesses a section's heading outranks
+KIND_NOUNS = {"chip": "chips", "model": "models", "lab": "labs", "product": "products"}
+COUNTED_UNITS = ("count", "tokens")  # figures whose noun says what they count  # a holder the parse names beats every score the word-distance rules give
 
 
 def extract(text: str, *, entities: EntityIndex, attributes: AttributeCatalog) -> Extraction:
@@ -63,6 +67,7 @@ class _Extractor:
         self.main: Mention | None = None  # the sentence's own subject
         self.tables = TableReader(text, entities, attributes, self.discourse, self.out.proposals)
         self.readings: dict[int, list[syntax.Reading | None]] = {}
+        self.headings: list[tuple[int, int | None, str]] = []  # (level, entity, words), outermost first
         self.reading: syntax.Reading | None = None
 
     def run(self, sentences: list[Sentence], mentions: list[Mention]) -> Extraction:
@@ -80,10 +85,7 @@ class _Extractor:
                 continue
             self.tables.end()
             if self._is_heading(sent):
-                # A heading that names one entity sets what its section is about.
-                named = {m.entity_id for m in found if m.entity_id is not None and m.how != "topic"}
-                self.discourse.new_section()
-                self.discourse.observe(found, named.pop() if len(named) == 1 else None)
+                self._heading(sent, found)
                 continue
             self._sentence(sent, found, seen_names, n)
         return self.out
@@ -104,9 +106,44 @@ class _Extractor:
             self.readings[n] = [syntax.read(p, q.start, q.end) for q in found[n]]
         return found
 
+    def _heading(self, sent: Sentence, found: list[Mention]) -> None:
+        """A heading that names one entity sets what its section (and any below it) is about;
+        its words say what the section's bare figures measure ("## Training compute")."""
+        named = {m.entity_id for m in found if m.entity_id is not None and m.how != "topic"}
+        level = _heading_level(self.text, sent.start)
+        self.headings = [h for h in self.headings if h[0] < level]
+        subject = named.pop() if len(named) == 1 else None
+        words = "" if subject is not None else self.text[sent.start:sent.end].lstrip("#").strip()
+        self.headings.append((level, subject, words))
+        self.discourse.new_section()
+        self.discourse.observe(found, subject)
+
+    def section_subject(self) -> int | None:
+        """The entity the innermost heading that names one is about."""
+        for _, subject, _ in reversed(self.headings):
+            if subject is not None:
+                return subject
+        return None
+
+    def _section_noun(self) -> str:
+        """A unit noun the innermost heading names ("## Parameters"), for the bare counts below it."""
+        for _, _, words in reversed(self.headings):
+            for w in words_of(words):
+                if w in COUNT_UNITS:
+                    return w
+        return ""
+
+    def section_words(self) -> str:
+        return " ".join(words for _, _, words in self.headings if words)
+
     def _is_heading(self, sent: Sentence) -> bool:
-        """A short line of its own that does not end like a sentence."""
+        """A Markdown heading, or a short line of its own that does not end like a sentence and
+        holds no figure ("32B" alone on a line is a figure, under whatever heading is above)."""
         text = self.text
+        if text.startswith("#", sent.start):
+            return True
+        if _DIGIT.search(text, sent.start, sent.end):
+            return False
         if text[sent.end - 1:sent.end] in _TERMINAL:
             return False  # most sentences: decided without reading the line around them
         line_start = text.rfind("\n", 0, sent.start) + 1
@@ -129,6 +166,7 @@ class _Extractor:
                 None if found else self.discourse.referent(s_text)), s_text)
             return
         found = self._more_mentions(sent, found, seen_names, bool(quantities))
+        self.sentence_start, self.sentence_mentions = sent.start, found
         named = [(m.start - sent.start, m.end - sent.start) for m in found if m.how != "topic"]
         kept = [(q, r) for q, r in zip(quantities, readings)
                 if not any(a < q.end and q.start < b for a, b in named)]
@@ -140,15 +178,21 @@ class _Extractor:
         spans = [(q.start, q.end) for q in quantities]
         for i, q in enumerate(quantities):
             reading = self.reading = _partitive(readings, i)
-            if reading is not None and q.figure.unit == "count" and reading.noun in COUNT_UNITS:
-                q = quantities[i] = q._replace(figure=replace(q.figure, unit=COUNT_UNITS[reading.noun]))
+            noun = reading.noun if reading is not None and reading.noun else self._section_noun()
+            if q.figure.unit == "count" and noun in COUNT_UNITS:
+                q = quantities[i] = q._replace(figure=replace(q.figure, unit=COUNT_UNITS[noun]))
             attribute = self._attribute(s_text, q, quantities, i, previous)
             if attribute is None:
                 continue
+            if q.figure.unit == "count" and attribute.unit != "count":
+                # A count of what the attribute counts: "1.25 × 10^24" under "Training compute".
+                q = quantities[i] = q._replace(figure=replace(q.figure, unit=attribute.unit))
             previous = (q, attribute)
             held = self._held(s_text, sent, found, reading)
-            if held is UNHELD:
-                continue
+            if held is UNHELD or (held is None and _result(s_text, q) and self.section_subject()):
+                if held is UNHELD:
+                    continue
+                held = Choice(self.section_subject(), PARSED, "section")  # "... = 5.17e24 FLOP"
             choice = self._subject(s_text, sent, q, quantities, i, found, attribute, made, spans,
                                    held)
             verify = marker is not None and q.start >= marker.start()
@@ -175,7 +219,8 @@ class _Extractor:
             if h.author:
                 continue
             a, b = sent.start + h.start, sent.start + h.end
-            named = [m for m in found if m.entity_id is not None and m.start < b and a < m.end]
+            # A name that heads the holder ("Moonshot AI"), not one modifying it ("MoE model").
+            named = [m for m in found if m.entity_id is not None and m.start < b and b - 1 <= m.end]
             if named:
                 m = max(named, key=lambda m: (m.how != "topic", m.end <= b, m.end - m.start))
                 return Choice(m.entity_id, PARSED, f"parse {h.how}")
@@ -184,7 +229,7 @@ class _Extractor:
                 if entity_id is not None:
                     return Choice(entity_id, PARSED, f"parse {h.how} ({h.back})")
                 continue
-            if h.proper or h.how == "for":
+            if h.proper or h.how in ("for", "described"):
                 return UNHELD
         return None
 
@@ -254,6 +299,10 @@ class _Extractor:
         cues = cues_around(s_text, q.start, q.end, lo, hi,
                            f"{q.figure.label} {q.event} {rank} {parsed}",
                            counted=q.figure.unit == "count")
+        for w in expand(words_of(self.section_words())):
+            cues.setdefault(w, 1.0)  # the section's heading says what its bare figures measure
+        if reading is not None and reading.noun and q.figure.unit in COUNTED_UNITS:
+            return self._counted(q, reading, cues, self._noun_kind(reading))
         chosen, score = self.attributes.choose(q.figure.unit, cues)
         attribute, cover = self.attributes.fit(q.figure.unit, cues)
         if chosen is not None and score >= COUNT_CUE_MIN:
@@ -267,6 +316,36 @@ class _Extractor:
         if q.figure.unit == "date" or reading is None or not reading.phrase:
             return None  # nothing names what the figure measures: no catch-all is forced on it
         return new_attribute(reading.phrase, q.figure.unit)
+
+    def _noun_kind(self, reading: syntax.Reading) -> str:
+        """The kind of entity the counted noun names ("2,048 H100s": chips), if it names one."""
+        if reading.noun_span is None:
+            return ""
+        a, b = (self.sentence_start + x for x in reading.noun_span)
+        for m in self.sentence_mentions:
+            if m.entity_id is not None and m.start < b and a < m.end:
+                return self.entities.entities[m.entity_id].kind
+        return ""
+
+    def _counted(self, q: Quantity, reading: syntax.Reading, cues: dict[str, float],
+                 kind: str = "") -> AttributeInfo | None:
+        """A count is of what its noun names ("2,048 GPUs", "160 researchers"): only an attribute
+        whose own words name that noun fits, else a new one named from the noun's phrase. A count
+        of chips is never a rank, and "H800 GPU hours" are no count of GPUs."""
+        # A counted noun that names a chip counts chips; one naming a model counts models.
+        noun = set(expand([stem(KIND_NOUNS.get(kind, reading.noun))]))
+        fitting = [a for a in self.attributes.fitting(q.figure.unit)
+                   if noun & {s for phrase in (a.label, *a.synonyms) for s in words_of(phrase)}]
+        best, best_cover = None, 0.0
+        for a in fitting:
+            cover = self.attributes.coverage(a, cues)
+            if cover > best_cover:
+                best, best_cover = a, cover
+        if best is not None and best_cover >= SOME_WORDS:
+            return best
+        if kind:
+            return None  # a count of named things no attribute counts: nothing to name it by
+        return new_attribute(reading.phrase or reading.noun, q.figure.unit)
 
     def _subject(self, s_text, sent, q, quantities, i, found, attribute, made, spans,
                  held: Choice | None = None) -> Choice | None:
@@ -282,8 +361,13 @@ class _Extractor:
                                 discourse=self.discourse)
         if held is not None and (choice is None or choice.score < STRONG or self._loose(choice, held)):
             choice = held
+        elif choice is not None and choice.score < WEAK and (section := self.section_subject()) is not None \
+                and section not in {m.entity_id for m in found}:
+            choice = Choice(section, WEAK, "section")  # a heading's entity beats a name merely near by
         if choice is None and not made:
             choice = self._carried(s_text, sent.start, found)
+        if choice is None and (section := self.section_subject()) is not None:
+            choice = Choice(section, WEAK, "section")  # "32B" alone under a model's heading
         shared = self._shared(s_text, sent, q, quantities, i, found, made)
         if shared is not None and (choice is None or choice.score < STRONG):
             return flip_comparison(shared, s_text, fig, found, sent.start, self.discourse)
@@ -415,6 +499,17 @@ class _Extractor:
         return Proposal(start=sent.start, end=sent.end, subject_id=choice.entity_id,
                         attribute=attribute, figure=None, verify=True,
                         note=self._verify_note(s_text, marker), confidence=0.3, how=choice.how)
+
+
+def _result(s_text: str, q: Quantity) -> bool:
+    """The result of arithmetic written out ("6 * 37B * 14.8T = 3.3e24")."""
+    return "=" in s_text[max(0, q.start - 4):q.start]
+
+
+def _heading_level(text: str, start: int) -> int:
+    """1 for "# Title" and for a plain-text heading, more for "##" and deeper."""
+    line = text[text.rfind("\n", 0, start) + 1:start + 8].lstrip()
+    return max(1, len(line) - len(line.lstrip("#")))
 
 
 def _partitive(readings: list[syntax.Reading | None], i: int) -> syntax.Reading | None:

@@ -172,10 +172,42 @@ def _find(sentence: str, numbers: list[tuple[int, int]]) -> list[tuple[int, int,
     return found
 
 
+# Arithmetic: an operand of "6 * 37B * 14.8T = 3.3e24" is no claim, the result after "=" may be.
+_OPERATOR_AFTER = re.compile(r"^\s*(?:[*×/+÷]|x\s*\d)")
+_OPERATOR_BEFORE = re.compile(r"[*×/+÷]\s*$")
+_RESULT_BEFORE = re.compile(r"(?:=|≈|~=)\s*~?\s*$")
+_ENUMERATOR = re.compile(r"^\)\s")  # "1) exceptional ..., 2) outstanding ...": list numbering
+
+
+_REFERENCE_BEFORE = re.compile(r"\b(?:Table|Tables|Figure|Figures|Fig|Section|Sections|Sec|Eq|Equation|"
+                               r"Chapter|Appendix|Page|pp?|No|Step|Version|v)\.?\s*$", re.I)
+
+
+_PRICE_YEAR = re.compile(r"^(?:19|20)\d\d\s+(?:USD|US\$|dollars|EUR|CNY|RMB)$")  # "2023 USD": a price level
+
+
+def _operand(sentence: str, q: Quantity) -> bool:
+    """An operand of arithmetic, list numbering, a reference ("Table 2") or the year a currency
+    is counted in ("$5.39M 2023 USD"): no claim."""
+    if _REFERENCE_BEFORE.search(sentence[max(0, q.start - 12):q.start]) or \
+            _PRICE_YEAR.match(q.figure.text.strip()):
+        return True
+    before = sentence[max(0, q.start - 3):q.start]
+    after = sentence[q.end:q.end + 4]
+    if _RESULT_BEFORE.search(sentence[max(0, q.start - 4):q.start]):
+        return False
+    if _OPERATOR_AFTER.match(after) or _OPERATOR_BEFORE.search(before):
+        return True
+    return q.figure.unit == "count" and q.figure.low is not None and q.figure.low < 20 and \
+        _ENUMERATOR.match(after) is not None
+
+
 def _in_context(sentence: str, found: list[Quantity]) -> list[Quantity]:
     """Read each quantity against its neighbours: spans, alternatives, shared bounds and units."""
     out: list[Quantity] = []
     for q in found:
+        if _operand(sentence, q):
+            continue
         if _COUNTERFACTUAL.search(sentence[max(0, q.start - 40):q.start]):
             continue  # "4 bits instead of the usual 16 or 32"
         previous = out[-1] if out else None

@@ -23,6 +23,9 @@ VERBS = {"VERB", "AUX"}
 # Pronouns and definite descriptions that point back to an entity; first person is the author.
 BACK_PRONOUNS = {"it", "its", "they", "their", "them", "itself", "he", "she", "his", "her"}
 FIRST_PERSON = {"i", "we", "us", "our", "my", "me", "ours"}
+# Nouns that, made definite ("the company", "our model"), name an entity met before.
+BACK_NOUNS = {"model", "lab", "laboratory", "company", "firm", "startup", "organization", "chip",
+              "gpu", "accelerator", "product", "robot", "platform", "system", "network", "team"}
 RELATIVES = {"which", "that", "who", "whom", "whose"}
 # Nouns a verb of change or spending names as a measure (what a figure of change counts).
 NOMINAL = {"grow": "growth", "rise": "rise", "fall": "fall", "increase": "increase",
@@ -58,6 +61,7 @@ class Reading:
     holders: list[Holder] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # measure words, most telling first
     noun: str = ""  # lemma of the noun the figure counts or modifies ("researcher", "cut")
+    noun_span: tuple[int, int] | None = None  # where that noun stands
     phrase: str = ""  # words to name a new attribute from ("API traffic growth")
     verb: str = ""
     comparator: Holder | None = None
@@ -130,6 +134,8 @@ def read(parsed: Parsed, start: int, end: int) -> Reading | None:
     moved = (_moved(parsed, h) for h in reading.holders)
     reading.holders = [h for h in moved if not (h.start < end and start < h.end)]
     reading.comparator = reading.comparator and _moved(parsed, reading.comparator)
+    if reading.noun_span is not None:
+        reading.noun_span = parsed.to_sentence(*reading.noun_span)
     reading.asserter = reading.asserter and _moved(parsed, reading.asserter)
     return reading
 
@@ -149,6 +155,7 @@ def _read(doc: Doc, start: int, end: int) -> Reading | None:
     noun = _own_noun(root, span)
     if noun is not None:
         reading.noun = noun.lemma_.lower()
+        reading.noun_span = (noun.idx, noun.idx + len(noun))
         reading.words.append(reading.noun)
         reading.words.extend(_modifiers(noun))
         reading.phrase = _phrase(noun)
@@ -166,6 +173,10 @@ def _read(doc: Doc, start: int, end: int) -> Reading | None:
 def _own_noun(root: Token, span: Span) -> Token | None:
     """The noun a figure counts or modifies: inside its span ("671 billion parameters") or the
     head it modifies ("2,048 Nvidia H800 GPUs", "a 30% cut")."""
+    if any(c.isdigit() for c in root.text):
+        return root.head if root.dep_ in ("nummod", "compound", "amod") and root.head.pos_ in NOUNS \
+            and root.head.i >= span.end and not any(c.isdigit() for c in root.head.text) \
+            and root.head.lower_ not in _SCALE else None
     if root.pos_ in NOUNS and root.lower_ not in _SCALE and not root.like_num:
         return root
     if root.dep_ in ("nummod", "quantmod", "compound", "amod", "npadvmod", "nmod") and \
@@ -208,12 +219,26 @@ def _climb(start: Token, root: Token, reading: Reading) -> Token | None:
             continue
         if head.pos_ in VERBS and x.dep_ != "amod":
             return head
+        if x is start and (group := _described_group(x)) is not None:
+            # "six dense models (1.5B, 7B, ...)": figures describing a group kb does not name
+            reading.holders.append(_holder(group, "described"))
         if head is x:
             return None
         if head.pos_ in NOUNS and head is not start:
             reading.words.append(head.lemma_.lower())
             _noun_holders(head, reading, came_from=x)
         x = head
+    return None
+
+
+def _described_group(x: Token) -> Token | None:
+    """The plural noun a list of figures stands in apposition to, if any."""
+    while x.dep_ == "conj" and x.head is not x:
+        x = x.head
+    head = x.head
+    if x.dep_ == "appos" and head.tag_ in ("NNS", "NNPS") and head.i < x.i and \
+            any(t.text in ("(", ":") for t in x.doc[head.i + 1:x.i]):
+        return head  # set off by a bracket or a colon, as lists of members are
     return None
 
 
@@ -353,7 +378,11 @@ def _after_of_which(root: Token) -> bool:
 
 
 def _holder(token: Token, how: str) -> Holder:
-    """The holder's span: the token with its name-forming children ("Moonshot AI", "the lab")."""
+    """The holder's span: the token with its name-forming children ("Moonshot AI", "the lab").
+    An apposition stands for the name it describes ("DeepSeek-V3, a strong MoE model")."""
+    if token.dep_ == "appos" and token.head.pos_ == "PROPN" and token.pos_ != "PROPN" and \
+            not any(c.dep_ in ("acl", "relcl") for c in token.children):
+        token = token.head
     parts = [token, *(c for c in token.lefts if c.dep_ in ("compound", "flat", "nmod", "amod")
                       and c.pos_ in ("PROPN", "NOUN", "ADJ", "NUM"))]
     parts += [c for c in token.rights if c.dep_ in ("flat",) or (c.dep_ == "punct" and c.text == "-")]
@@ -365,9 +394,10 @@ def _holder(token: Token, how: str) -> Holder:
     back = ""
     if token.pos_ == "PRON" and word in BACK_PRONOUNS:
         back = word
-    elif token.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that", "its")
-                                      for c in token.children):
-        back = token.lemma_.lower()
+    elif token.pos_ == "NOUN" and token.lemma_.lower() in BACK_NOUNS and any(
+            (c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")) or c.dep_ == "poss"
+            for c in token.children):
+        back = token.lemma_.lower()  # "the lab", "our largest model", "its GLM-5 model"
     return Holder(start, end, how, back=back,
                   proper=token.pos_ == "PROPN" or token.ent_type_ in ("ORG", "PRODUCT", "PERSON"),
                   author=word in FIRST_PERSON)

@@ -147,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
         for p in proposals:
             if p.figure is None:
                 continue
-            columns = [c for c, v in values.items() if close(p.figure.low, v)]
+            columns = [c for c, v in values.items() if close(p.figure.low, v)
+                       and p.figure.unit in (*SCORED[c][1], attributes.by_name[SCORED[c][0]].unit)]
             if not columns:
                 continue
             matched += 1

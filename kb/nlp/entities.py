@@ -57,6 +57,9 @@ class Mention(NamedTuple):
     nation: str = ""
 
 
+_QUALIFIED = re.compile(r"^(.+?)\s*\([^()]+\)$")
+
+
 @lru_cache(maxsize=100_000)
 def _norm(text: str) -> str:
     return normalize_name(text)
@@ -104,6 +107,12 @@ class EntityIndex:
         for entity_id, name in [*names, *aliases]:
             if entity_id in index.entities:
                 index._add_alias(entity_id, name)
+        # "ESM3 (98B)", "CTM (CIFAR-10)": a dataset's name qualified in brackets is also meant by
+        # its bare name, where no other entity has that name.
+        for entity_id, name in names:
+            bare = _QUALIFIED.match(name)
+            if bare and _norm(bare.group(1)) and _norm(bare.group(1)) not in index.by_norm:
+                index._add_alias(entity_id, bare.group(1))
         for e in index.entities.values():
             if e.kind == "topic":
                 index.topic_words[e.id] = _content_words(e.name)

@@ -229,9 +229,20 @@ class _Extractor:
                 if entity_id is not None:
                     return Choice(entity_id, PARSED, f"parse {h.how} ({h.back})")
                 continue
+            if h.proper and self._part_of_section_name(s_text[h.start:h.end]):
+                return Choice(self.section_subject(), PARSED, f"parse {h.how} (section)")
             if h.proper or h.how in ("for", "described"):
                 return UNHELD
         return None
+
+    def _part_of_section_name(self, text: str) -> bool:
+        """"Gemini" in a section about "Gemini 1.0 Ultra": a short form of the section's name."""
+        section = self.section_subject()
+        if section is None:
+            return False
+        name = self.entities.entities[section].name.lower().split()
+        words = text.lower().split()
+        return bool(words) and name[:len(words)] == words
 
     def _referent(self, word: str, sent: Sentence, before: int, found: list[Mention]) -> int | None:
         """What "it", "its" or "the lab" stands for: a fitting name earlier in the sentence, else
@@ -299,6 +310,8 @@ class _Extractor:
         cues = cues_around(s_text, q.start, q.end, lo, hi,
                            f"{q.figure.label} {q.event} {rank} {parsed}",
                            counted=q.figure.unit == "count")
+        if _result(s_text, q):  # "... = 4.9e19": the operands' words say nothing of the result
+            cues = {w: 3.0 for w in expand(words_of(f"{q.figure.label} {self.section_words()}"))}
         for w in expand(words_of(self.section_words())):
             cues.setdefault(w, 1.0)  # the section's heading says what its bare figures measure
         if reading is not None and reading.noun and q.figure.unit in COUNTED_UNITS:

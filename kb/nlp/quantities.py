@@ -202,12 +202,18 @@ def _operand(sentence: str, q: Quantity) -> bool:
         _ENUMERATOR.match(after) is not None
 
 
+_NAMED_AFTER = re.compile(r"^\s+[A-Z0-9][\w-]*")  # "8× A100s", "4x V100 GPUs": so many of a thing
+
+
 def _in_context(sentence: str, found: list[Quantity]) -> list[Quantity]:
     """Read each quantity against its neighbours: spans, alternatives, shared bounds and units."""
     out: list[Quantity] = []
     for q in found:
         if _operand(sentence, q):
             continue
+        if q.figure.unit == "x" and q.figure.text.rstrip()[-1:] in "x×" and \
+                _NAMED_AFTER.match(sentence[q.end:q.end + 30]):
+            q = q._replace(figure=replace(q.figure, unit="count"))  # a count, not a multiple
         if _COUNTERFACTUAL.search(sentence[max(0, q.start - 40):q.start]):
             continue  # "4 bits instead of the usual 16 or 32"
         previous = out[-1] if out else None

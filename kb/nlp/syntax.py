@@ -38,7 +38,7 @@ NOMINAL = {"grow": "growth", "rise": "rise", "fall": "fall", "increase": "increa
 SPEECH = {"say", "tell", "report", "estimate", "claim", "state", "announce", "write", "note",
           "argue", "add", "reckon", "calculate", "suggest", "believe", "confirm", "disclose"}
 _SCALE = {"million", "billion", "trillion", "thousand", "hundred", "quadrillion", "percent", "%",
-          "times", "time", "x", "fold", "dozen", "k", "m", "b", "bn", "mn"}
+          "times", "time", "x", "fold", "dozen", "k", "m", "b", "bn", "mn", "t", "tn", "trn"}
 MAX_STEPS = 8  # a figure's governing verb is never far up the tree
 
 
@@ -173,9 +173,9 @@ def _read(doc: Doc, start: int, end: int) -> Reading | None:
 def _own_noun(root: Token, span: Span) -> Token | None:
     """The noun a figure counts or modifies: inside its span ("671 billion parameters") or the
     head it modifies ("2,048 Nvidia H800 GPUs", "a 30% cut")."""
-    if any(c.isdigit() for c in root.text):
+    if root.text[:1].isdigit() or root.text[:1] in "$€¥£~":
         return root.head if root.dep_ in ("nummod", "compound", "amod") and root.head.pos_ in NOUNS \
-            and root.head.i >= span.end and not any(c.isdigit() for c in root.head.text) \
+            and root.head.i >= span.end and not root.head.text[:1].isdigit() \
             and root.head.lower_ not in _SCALE else None
     if root.pos_ in NOUNS and root.lower_ not in _SCALE and not root.like_num:
         return root

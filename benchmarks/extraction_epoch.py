@@ -109,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="read entities and attributes from this database")
     parser.add_argument("--limit", type=int, default=0, help="only the first N rows with text")
     parser.add_argument("--show", type=int, default=3, help="misses to print per column")
+    parser.add_argument("--wrong", type=int, default=0, help="wrongly filed proposals to print")
     args = parser.parse_args(argv)
 
     infos, aliases, attributes = vocabulary(args.database_url)
@@ -121,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     per_column: Counter = Counter()
     per_column_found: Counter = Counter()
     misses: dict[str, list[str]] = {}
+    wrong: list[str] = []
     started = time.perf_counter()
     for n, row in enumerate(rows, 1):
         text = document(row)
@@ -154,6 +156,11 @@ def main(argv: list[str] | None = None) -> int:
             matched += 1
             subject_right += p.subject_id == model_id
             attribute_right += any(p.attribute.name == SCORED[c][0] for c in columns)
+            if (p.subject_id != model_id or not any(p.attribute.name == SCORED[c][0] for c in columns)) \
+                    and len(wrong) < args.wrong:
+                wrong.append(f"{row['Model'][:30]}: {p.figure.text!r} filed as "
+                             f"{index.entities[p.subject_id].name} / {p.attribute.name} ({p.how}); "
+                             f"column {columns[0]}: {text[p.start:p.end][:160]!r}")
         if n % 100 == 0:
             print(f"  {n}/{len(rows)} rows, {time.perf_counter() - started:.1f}s", file=sys.stderr)
     print(f"rows with text: {len(rows)}; findable (row, column) values: {findable}")
@@ -165,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {column}: {per_column_found[column]}/{per_column[column]}")
             for line in misses.get(column, [])[:args.show]:
                 print(f"      miss {line}")
+    for line in wrong:
+        print(f"  wrong {line}")
     print(f"time: {time.perf_counter() - started:.1f}s")
     return 0
 

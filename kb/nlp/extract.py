@@ -111,6 +111,8 @@ class _Extractor:
         its words say what the section's bare figures measure ("## Training compute")."""
         named = {m.entity_id for m in found if m.entity_id is not None and m.how != "topic"}
         level = _heading_level(self.text, sent.start)
+        if level == 0:  # a plain-text heading sits under the Markdown heading it follows
+            level = self.headings[-1][0] + 1 if self.headings else 1
         self.headings = [h for h in self.headings if h[0] < level]
         subject = named.pop() if len(named) == 1 else None
         words = "" if subject is not None else self.text[sent.start:sent.end].lstrip("#").strip()
@@ -311,7 +313,8 @@ class _Extractor:
                            f"{q.figure.label} {q.event} {rank} {parsed}",
                            counted=q.figure.unit == "count")
         if _result(s_text, q):  # "... = 4.9e19": the operands' words say nothing of the result
-            cues = {w: 3.0 for w in expand(words_of(f"{q.figure.label} {self.section_words()}"))}
+            own = " ".join(reading.words) if reading is not None else ""
+            cues = {w: 3.0 for w in expand(words_of(f"{q.figure.label} {own} {self.section_words()}"))}
         for w in expand(words_of(self.section_words())):
             cues.setdefault(w, 1.0)  # the section's heading says what its bare figures measure
         if reading is not None and reading.noun and q.figure.unit in COUNTED_UNITS:
@@ -520,9 +523,9 @@ def _result(s_text: str, q: Quantity) -> bool:
 
 
 def _heading_level(text: str, start: int) -> int:
-    """1 for "# Title" and for a plain-text heading, more for "##" and deeper."""
+    """1 for "# Title", more for "##" and deeper, 0 for a plain-text heading."""
     line = text[text.rfind("\n", 0, start) + 1:start + 8].lstrip()
-    return max(1, len(line) - len(line.lstrip("#")))
+    return len(line) - len(line.lstrip("#"))
 
 
 def _partitive(readings: list[syntax.Reading | None], i: int) -> syntax.Reading | None:

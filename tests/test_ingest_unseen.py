@@ -16,7 +16,7 @@ ARTICLE = Path(__file__).parent / "fixtures" / "articles" / "deepseek_second_loo
 # (subject ref, attribute, low): the article's twelve figures as an editor would file them.
 EXPECTED = [
     ("lab:deepseek", "founded", None),
-    ("lab:deepseek", "hardware_quantity", 2048),
+    ("model:deepseek-v3", "hardware_quantity", 2048),  # the GPUs its training run used
     ("model:deepseek-v3", "training_cost", 7.2e6),
     ("model:deepseek-v3", "parameters_total", 671e9),
     ("model:deepseek-v3", "parameters_active", 37e9),

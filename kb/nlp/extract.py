@@ -190,12 +190,14 @@ class _Extractor:
                 # A count of what the attribute counts: "1.25 × 10^24" under "Training compute".
                 q = quantities[i] = q._replace(figure=replace(q.figure, unit=attribute.unit))
             previous = (q, attribute)
-            held = self._held(s_text, sent, found, reading)
+            # The thing a figure counts is not who holds it: "2,048 Nvidia H800 GPUs", "8 A100s".
+            holders = self._not_counted(found, sent, reading) if q.figure.unit in COUNTED_UNITS else found
+            held = self._held(s_text, sent, holders, reading, attribute)
             if held is UNHELD or (held is None and _result(s_text, q) and self.section_subject()):
                 if held is UNHELD:
                     continue
                 held = Choice(self.section_subject(), PARSED, "section")  # "... = 5.17e24 FLOP"
-            choice = self._subject(s_text, sent, q, quantities, i, found, attribute, made, spans,
+            choice = self._subject(s_text, sent, q, quantities, i, holders, attribute, made, spans,
                                    held)
             verify = marker is not None and q.start >= marker.start()
             if choice is None and verify:
@@ -211,8 +213,15 @@ class _Extractor:
         self.out.proposals.extend(made)
         self.discourse.observe(found, self._main_subject(main, made), s_text)
 
+    @staticmethod
+    def _not_counted(found: list[Mention], sent: Sentence, reading: syntax.Reading | None) -> list[Mention]:
+        if reading is None or reading.noun_span is None:
+            return found
+        a, b = (sent.start + x for x in reading.noun_span)
+        return [m for m in found if not (a <= m.start and m.end <= b)]
+
     def _held(self, s_text: str, sent: Sentence, found: list[Mention],
-              reading: syntax.Reading | None) -> Choice | _Unheld | None:
+              reading: syntax.Reading | None, attribute: AttributeInfo) -> Choice | _Unheld | None:
         """The first holder the parse names that is an entity: a known name, a pronoun or "the
         lab" read against the discourse; a name kb lacks holds the figure itself (UNHELD)."""
         if reading is None:
@@ -225,10 +234,14 @@ class _Extractor:
             named = [m for m in found if m.entity_id is not None and m.start < b and b - 1 <= m.end]
             if named:
                 m = max(named, key=lambda m: (m.how != "topic", m.end <= b, m.end - m.start))
+                if not self._fits(m.entity_id, attribute):
+                    continue  # "trained on H100s": a chip holds no model's training figures
                 return Choice(m.entity_id, PARSED, f"parse {h.how}")
             if h.back:
                 entity_id = self._referent(h.back, sent, h.start, found)
-                if entity_id is not None:
+                if entity_id is not None and not self._fits(entity_id, attribute):
+                    entity_id = self.section_subject()
+                if entity_id is not None and self._fits(entity_id, attribute):
                     return Choice(entity_id, PARSED, f"parse {h.how} ({h.back})")
                 continue
             if h.proper and self._part_of_section_name(s_text[h.start:h.end]):
@@ -236,6 +249,11 @@ class _Extractor:
             if h.proper or h.how in ("for", "described"):
                 return UNHELD
         return None
+
+    def _fits(self, entity_id: int, attribute: AttributeInfo) -> bool:
+        """Whether an entity is of a kind the attribute is about (any, if it names none)."""
+        kinds = self.attributes.kinds.get(attribute.id) if attribute.id is not None else None
+        return not kinds or self.entities.entities[entity_id].kind in kinds | {"topic"}
 
     def _part_of_section_name(self, text: str) -> bool:
         """"Gemini" in a section about "Gemini 1.0 Ultra": a short form of the section's name."""
@@ -389,6 +407,9 @@ class _Extractor:
             return flip_comparison(shared, s_text, fig, found, sent.start, self.discourse)
         if choice is None:
             return None
+        if not self._fits(choice.entity_id, attribute) and (section := self.section_subject()) is not None \
+                and self._fits(section, attribute):
+            choice = Choice(section, WEAK, "section")  # a technique holds no parameter count
         choice = self._counterpart(s_text, sent, q, found, choice, made)
         choice = specialize(choice, s_text, sent.start, found, self.discourse, fig)
         return flip_comparison(choice, s_text, fig, found, sent.start, self.discourse)

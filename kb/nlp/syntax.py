@@ -155,7 +155,8 @@ def _read(doc: Doc, start: int, end: int) -> Reading | None:
     noun = _own_noun(root, span)
     if noun is not None:
         reading.noun = noun.lemma_.lower()
-        reading.noun_span = (noun.idx, noun.idx + len(noun))
+        first = min([noun.i, *(c.i for c in noun.lefts if c.dep_ in ("compound", "nmod", "amod"))])
+        reading.noun_span = (noun.doc[first].idx, noun.idx + len(noun))  # "Nvidia H800 GPUs"
         reading.words.append(reading.noun)
         reading.words.extend(_modifiers(noun))
         reading.phrase = _phrase(noun)
@@ -380,6 +381,9 @@ def _after_of_which(root: Token) -> bool:
 def _holder(token: Token, how: str) -> Holder:
     """The holder's span: the token with its name-forming children ("Moonshot AI", "the lab").
     An apposition stands for the name it describes ("DeepSeek-V3, a strong MoE model")."""
+    if token.dep_ == "pobj" and token.head.lower_ == "of" and token.head.head.dep_ == "appos" \
+            and token.head.head.head.pos_ == "PROPN":
+        token = token.head.head  # "Skywork-13B, a family of large language models"
     if token.dep_ == "appos" and token.head.pos_ == "PROPN" and token.pos_ != "PROPN" and \
             not any(c.dep_ in ("acl", "relcl") for c in token.children):
         token = token.head

@@ -15,6 +15,7 @@ from kb.nlp.discourse import CONTEXT_REACH, RECENT_CHILD_REACH, Discourse
 from kb.nlp.entities import EntityIndex, Mention
 from kb.nlp.names import scan_names
 from kb.nlp.narrowing import MEASURE, flip_comparison, specialize
+from kb.names import normalize_name
 from kb.nlp.layout import unwrap
 from kb.nlp.pipeline import Sentence, split
 from kb.nlp.proposal import COUNT_CUE_MIN, HOW_CONFIDENCE, Extraction, Proposal
@@ -332,7 +333,8 @@ class _Extractor:
                            counted=q.figure.unit == "count")
         if _result(s_text, q):  # "... = 4.9e19": the operands' words say nothing of the result
             own = " ".join(reading.words) if reading is not None else ""
-            cues = {w: 3.0 for w in expand(words_of(f"{q.figure.label} {own} {self.section_words()}"))}
+            cues = {w: 1.0 for w in expand(words_of(f"{q.figure.label} {own}"))}
+            cues.update({w: 3.0 for w in expand(words_of(self.section_words()))})
         for w in expand(words_of(self.section_words())):
             cues.setdefault(w, 1.0)  # the section's heading says what its bare figures measure
         if reading is not None and reading.noun and q.figure.unit in COUNTED_UNITS:
@@ -359,6 +361,11 @@ class _Extractor:
         for m in self.sentence_mentions:
             if m.entity_id is not None and m.start < b and a < m.end:
                 return self.entities.entities[m.entity_id].kind
+        word = self.text[a:b].split()[-1] if self.text[a:b].split() else ""
+        for name in (word, word[:-1] if word.endswith("s") else ""):  # "H100s": so many H100
+            ids = self.entities.by_norm.get(normalize_name(name)) if name else None
+            if ids:
+                return self.entities.entities[ids[0]].kind
         return ""
 
     def _counted(self, q: Quantity, reading: syntax.Reading, cues: dict[str, float],
@@ -370,6 +377,7 @@ class _Extractor:
         noun = set(expand([stem(KIND_NOUNS.get(kind, reading.noun))]))
         fitting = [a for a in self.attributes.fitting(q.figure.unit)
                    if noun & {s for phrase in (a.label, *a.synonyms) for s in words_of(phrase)}]
+        cues = {**cues, **{w: 1.0 for w in noun}}  # the noun is said, in whatever form
         best, best_cover = None, 0.0
         for a in fitting:
             cover = self.attributes.coverage(a, cues)
@@ -377,6 +385,11 @@ class _Extractor:
                 best, best_cover = a, cover
         if best is not None and best_cover >= SOME_WORDS:
             return best
+        section = {w: 1.0 for w in expand(words_of(self.section_words()))}
+        if section:  # "69,000 materials" under "Dataset size": the heading names the measure
+            attribute, cover = self.attributes.fit(q.figure.unit, section)
+            if attribute is not None and cover >= FIT_MIN:
+                return attribute
         if kind:
             return None  # a count of named things no attribute counts: nothing to name it by
         return new_attribute(reading.phrase or reading.noun, q.figure.unit)

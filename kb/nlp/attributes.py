@@ -88,7 +88,9 @@ _STEMMED_SYNONYMS: dict[str, tuple[str, ...]] = {}
 def _with_synonyms(stem_: str) -> tuple[str, ...]:
     if not _STEMMED_SYNONYMS:
         for key, values in SYNONYMS.items():
-            _STEMMED_SYNONYMS[stem(key)] = tuple(stem(v) for v in values)
+            # Keys are written as stems ("increas", "charg") or words: either way, found.
+            for form in {key, stem(key)}:
+                _STEMMED_SYNONYMS[form] = tuple(stem(v) for v in values)
     return (stem_, *_STEMMED_SYNONYMS.get(stem_, ()))
 
 
@@ -173,6 +175,11 @@ DIMENSION_WORDS = {
     "flop": {"flop", "operation"},
     "date": {"date"},
 }
+@lru_cache(maxsize=32)
+def _dimension_stems(dimension: str) -> frozenset[str]:
+    return frozenset(stem(w) for w in DIMENSION_WORDS.get(dimension, ()))
+
+
 FIT_MIN = 0.6  # the share of an attribute's own words the text must say for a figure to fill it
 # A figure's unit -> the dimension and canonical unit of a new attribute named for it.
 NEW_UNITS = {
@@ -262,7 +269,7 @@ class AttributeCatalog:
         return max(self._coverage(phrase, a.dimension, cues) for phrase in (a.label, *a.synonyms))
 
     def _coverage(self, phrase: str, dimension: str, cues: dict[str, float]) -> float:
-        said = DIMENSION_WORDS.get(dimension, set())
+        said = _dimension_stems(dimension)
         stems = [s for s in dict.fromkeys(words_of(phrase)) if s not in said]
         if not stems:  # "Price": the unit says it all; the text must still name it
             stems = [s for s in dict.fromkeys(words_of(phrase))]

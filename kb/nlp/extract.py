@@ -32,6 +32,7 @@ _DEFINITE_KIND = re.compile(r"\b(?:the|these|those)\s+([a-z]+)", re.I)
 _RANKED = re.compile(r"^(?:top\b|\w+[-\s](?:most[-\s]\w+|\w+est)\b)", re.I)
 _WORD = re.compile(r"[A-Za-z]+")
 _DIGIT = re.compile(r"[0-9]")
+_QUESTION_LINE = re.compile(r"^[*_#>\s]*(?:Q[:.]\s*)?[A-Z][^\n]{3,200}\?[*_\s]*$", re.M)
 
 
 # A count whose noun is a unit of its own: "671 billion parameters", "of which 37 billion".
@@ -68,6 +69,8 @@ class _Extractor:
         self.main: Mention | None = None  # the sentence's own subject
         self.tables = TableReader(text, entities, attributes, self.discourse, self.out.proposals)
         self.readings: dict[int, list[syntax.Reading | None]] = {}
+        # Questions on lines of their own ("**How big is it?**"): an interview, where "we" speak.
+        self.dialogue = len(_QUESTION_LINE.findall(text)) >= 2
         self.headings: list[tuple[int, int | None, str]] = []  # (level, entity, words), outermost first
         self.reading: syntax.Reading | None = None
 
@@ -179,6 +182,7 @@ class _Extractor:
         made: list[Proposal] = []
         previous: tuple[Quantity, AttributeInfo] | None = None
         spans = [(q.start, q.end) for q in quantities]
+        self.readings_now = readings
         for i, q in enumerate(quantities):
             reading = self.reading = _partitive(readings, i)
             noun = reading.noun if reading is not None and reading.noun else self._section_noun()
@@ -247,6 +251,8 @@ class _Extractor:
                 continue
             if h.proper and self._part_of_section_name(s_text[h.start:h.end]):
                 return Choice(self.section_subject(), PARSED, f"parse {h.how} (section)")
+            if h.how == "described name":
+                continue  # "GSM8K (86.3%)": the name may be the measure, not its holder
             if h.proper or h.how in ("for", "described"):
                 return UNHELD
         return None
@@ -255,6 +261,18 @@ class _Extractor:
         """Whether an entity is of a kind the attribute is about (any, if it names none)."""
         kinds = self.attributes.kinds.get(attribute.id) if attribute.id is not None else None
         return not kinds or self.entities.entities[entity_id].kind in kinds | {"topic"}
+
+    def _speaker(self) -> int | None:
+        """Who "we" are in a quote or an interview: the lab named last, or the section's lab."""
+        kinds = self.entities.entities
+        labs = [(no, entity_id) for entity_id, no in self.discourse.last_seen.items()
+                if kinds[entity_id].kind == "lab"]
+        if labs:
+            return max(labs)[1]
+        section = self.section_subject()
+        if section is not None and kinds[section].kind != "lab":
+            return kinds[section].parent_id
+        return section
 
     def _part_of_section_name(self, text: str) -> bool:
         """"Gemini" in a section about "Gemini 1.0 Ultra": a short form of the section's name."""
@@ -268,8 +286,11 @@ class _Extractor:
     def _referent(self, word: str, sent: Sentence, before: int, found: list[Mention]) -> int | None:
         """What "it", "its" or "the lab" stands for: a fitting name earlier in the sentence, else
         the discourse's latest subject of that kind, else the latest-named entity of that kind."""
-        kind = KIND_WORDS.get(stem(word))
         kinds = self.entities.entities
+        if word == "we":  # the speaker's organization in a quote or an interview; else the writer
+            quoted = any(c in self.text[sent.start:sent.start + before] for c in '"“”')
+            return self._speaker() if quoted or self.dialogue else None
+        kind = KIND_WORDS.get(stem(word))
         earlier = [m for m in found if m.entity_id is not None and m.end - sent.start <= before
                    and (kind is None or kinds[m.entity_id].kind == kind) and m.how != "topic"]
         main = self.main
@@ -323,9 +344,11 @@ class _Extractor:
         own = s_text[lo:q.start].strip(" ,") if i > 0 else ""
         reading = self.reading
         if previous is not None and previous[0].figure.unit == q.figure.unit and \
-                len(words_of(own)) <= 2 and not q.figure.label and \
-                (reading is None or not reading.partitive):
-            return previous[1]  # "$12.4 billion compared to $285 billion": the same measure
+                (len(words_of(own)) <= 2 or _both_described(self.readings_now, i)) and \
+                not q.figure.label and (reading is None or not reading.partitive):
+            # "$12.4 billion compared to $285 billion", "GSM8K (86.3%) lags behind GPT-4o
+            # (92.0%)": the same measure again
+            return previous[1]
         rank = "rank" if _RANKED.match(q.figure.text) else ""
         parsed = " ".join(reading.words) if reading is not None else ""
         cues = cues_around(s_text, q.start, q.end, lo, hi,
@@ -339,6 +362,12 @@ class _Extractor:
             cues.setdefault(w, 1.0)  # the section's heading says what its bare figures measure
         if reading is not None and reading.noun and q.figure.unit in COUNTED_UNITS:
             return self._counted(q, reading, cues, self._noun_kind(reading))
+        if reading is not None and not _result(s_text, q):
+            # The words the parse ties to the figure first; the words merely near it after.
+            tied = {w: 1.0 for w in expand(words_of(f"{q.figure.label} {q.event} {rank} {parsed}"))}
+            attribute, cover = self.attributes.fit(q.figure.unit, tied)
+            if attribute is not None and cover >= FIT_MIN:
+                return attribute
         chosen, score = self.attributes.choose(q.figure.unit, cues)
         attribute, cover = self.attributes.fit(q.figure.unit, cues)
         if chosen is not None and score >= COUNT_CUE_MIN:
@@ -373,8 +402,8 @@ class _Extractor:
         """A count is of what its noun names ("2,048 GPUs", "160 researchers"): only an attribute
         whose own words name that noun fits, else a new one named from the noun's phrase. A count
         of chips is never a rank, and "H800 GPU hours" are no count of GPUs."""
-        # A counted noun that names a chip counts chips; one naming a model counts models.
-        noun = set(expand([stem(KIND_NOUNS.get(kind, reading.noun))]))
+        # A counted noun that names a chip counts chips too; one naming a model, models.
+        noun = set(expand([stem(reading.noun), *([stem(KIND_NOUNS[kind])] if kind in KIND_NOUNS else [])]))
         fitting = [a for a in self.attributes.fitting(q.figure.unit)
                    if noun & {s for phrase in (a.label, *a.synonyms) for s in words_of(phrase)}]
         cues = {**cues, **{w: 1.0 for w in noun}}  # the noun is said, in whatever form
@@ -549,6 +578,12 @@ class _Extractor:
         return Proposal(start=sent.start, end=sent.end, subject_id=choice.entity_id,
                         attribute=attribute, figure=None, verify=True,
                         note=self._verify_note(s_text, marker), confidence=0.3, how=choice.how)
+
+
+def _both_described(readings: list[syntax.Reading | None], i: int) -> bool:
+    """Two figures each in brackets after a name: "X (86.3%) ... Y (92.0%)"."""
+    return i > 0 and all(r is not None and r.holders and r.holders[0].how == "described name"
+                         for r in readings[i - 1:i + 1])
 
 
 def _result(s_text: str, q: Quantity) -> bool:

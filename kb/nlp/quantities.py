@@ -38,6 +38,8 @@ _DATED_YEAR = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a
                          r"|q[1-4]\s+(?:19|20)[0-9]{2}|[$¥€](?:19|20)[0-9]{2}")
 _EVENT_ANYWHERE = re.compile(r"\b(?:" + EVENT_VERBS + r")\b")
 _DATE_VERB = re.compile(r"\b(" + EVENT_VERBS + r")\b[^.;]{0,30}$", re.I)
+# "In 2019 the company released ...": the event verb follows its date, in the same clause.
+_VERB_AFTER = re.compile(r"^[^.;,]{0,30}?\b(" + EVENT_VERBS + r")\b", re.I)
 # A duration that dates the figure next to it ("over the past six months", "five years ago")
 # is a period, not a claim of its own.
 _PERIOD_BEFORE = re.compile(r"(?:\b(?:over|in|during|for)\s+the\s+(?:past|last|previous|next)"
@@ -132,7 +134,7 @@ def _qualified(sentence: str, start: int, end: int, figure: Figure) -> Quantity 
     offset = max(0, start - LOOK_BEFORE)
     before, after = sentence[offset:start], sentence[end:end + 40]
     if figure.unit == "date":
-        verb = _DATE_VERB.search(before[-60:])
+        verb = _DATE_VERB.search(before[-60:]) or _VERB_AFTER.match(after)
         if verb is None:
             return None  # "in January 2025" says when, not what
         part = _PART_OF_MONTH.search(before)

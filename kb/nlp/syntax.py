@@ -26,6 +26,9 @@ FIRST_PERSON = {"i", "we", "us", "our", "my", "me", "ours"}
 # Nouns that, made definite ("the company", "our model"), name an entity met before.
 BACK_NOUNS = {"model", "lab", "laboratory", "company", "firm", "startup", "organization", "chip",
               "gpu", "accelerator", "product", "robot", "platform", "system", "network", "team"}
+# Verbs whose date is the date of what they bring about: the object's, not the maker's.
+MAKING = {"release", "launch", "unveil", "introduce", "announce", "publish", "debut", "ship",
+          "open", "found", "establish", "create", "start", "begin"}
 RELATIVES = {"which", "that", "who", "whom", "whose"}
 # Nouns a verb of change or spending names as a measure (what a figure of change counts).
 NOMINAL = {"grow": "growth", "rise": "rise", "fall": "fall", "increase": "increase",
@@ -35,6 +38,8 @@ NOMINAL = {"grow": "growth", "rise": "rise", "fall": "fall", "increase": "increa
            "employ": "staff", "hire": "hires", "sell": "sales", "ship": "shipments",
            "charge": "price", "cost": "cost", "invest": "investment", "earn": "earnings",
            "pay": "payment", "train": "training", "use": "use", "score": "score"}
+CHANGES = {"increase", "growth", "rise", "jump", "drop", "decline", "fall", "cut", "reduction",
+           "expansion", "gain", "surge", "decrease", "boost", "improvement"}
 SPEECH = {"say", "tell", "report", "estimate", "claim", "state", "announce", "write", "note",
           "argue", "add", "reckon", "calculate", "suggest", "believe", "confirm", "disclose"}
 _SCALE = {"million", "billion", "trillion", "thousand", "hundred", "quadrillion", "percent", "%",
@@ -220,6 +225,10 @@ def _climb(start: Token, root: Token, reading: Reading) -> Token | None:
             continue
         if head.pos_ in VERBS and x.dep_ != "amod":
             return head
+        if x.dep_ == "appos" and head.pos_ == "PROPN":
+            # "Norvale-7, a model with 410B parameters": the apposition describes the name
+            reading.holders.append(_holder(head, "described name"))
+            return None
         if x is start and (group := _described_group(x)) is not None:
             # "six dense models (1.5B, 7B, ...)": figures describing a group kb does not name
             reading.holders.append(_holder(group, "described"))
@@ -257,6 +266,9 @@ def _noun_holders(noun: Token, reading: Reading, came_from: Token | None,
             continue
         if child.dep_ == "poss":
             reading.holders.append(_holder(child, "possessor"))
+        elif child.dep_ == "prep" and child.lower_ == "in" and noun.lemma_.lower() in CHANGES:
+            # "the billion-fold increase in inference demand": what changes holds the change
+            reading.holders.extend(_holder(g, "changed") for g in child.children if g.dep_ == "pobj")
         elif child.dep_ == "prep" and child.lower_ in ("of", "for", "by"):
             for obj in child.children:
                 if obj.dep_ == "pobj" and not obj.like_num:
@@ -278,9 +290,24 @@ def _verb_holders(verb: Token, reading: Reading, skip: range) -> None:
         if child.dep_ in ("prt", "acomp") and child.i not in skip:
             reading.words.append(child.lemma_.lower())
     subject = _subject_of(verb)
+    if subject is not None and verb.dep_ in ("acl", "relcl") and subject.pos_ == "NOUN" and \
+            subject.lemma_.lower() not in BACK_NOUNS:
+        # "trained on 18T tokens using 4,096 chips over 54 days": a clause on a mere noun
+        # ("tokens") goes on about the verb above it, whose subject holds the figure too.
+        upper = _governor(subject)
+        if upper is not None and upper is not verb:
+            reading.words.append(upper.lemma_.lower())
+            if (above := _subject_of(upper)) is not None:
+                reading.holders.append(_holder(above, "subject above"))
+    if verb.lemma_.lower() in MAKING and _dated(skip_tokens(verb.doc, skip)):
+        for child in verb.children:  # "X released Y in 2019": the date is Y's
+            if child.dep_ == "dobj":
+                reading.holders.append(_holder(_named(child), "made"))
     if subject is not None:
         if subject.pos_ == "PROPN" or subject.pos_ == "PRON" or subject.ent_type_:
             reading.holders.append(_holder(subject, "subject"))
+        elif (name := _named(subject)) is not subject:
+            reading.holders.append(_holder(name, "subject"))
         else:
             members = [g for c in subject.children if c.dep_ == "prep" and c.lower_ in ("as", "like",
                        "including") for g in c.children if g.dep_ == "pobj"]
@@ -325,6 +352,45 @@ def _verb_holders(verb: Token, reading: Reading, skip: range) -> None:
             reading.asserter = _holder(said_by, "asserter")
 
 
+def _governor(token: Token) -> Token | None:
+    """The verb a noun hangs from, through prepositions."""
+    x = token
+    for _ in range(MAX_STEPS):
+        if x.head is x:
+            return None
+        x = x.head
+        if x.pos_ in VERBS:
+            return x
+    return None
+
+
+def _dated(tokens) -> bool:
+    """Whether a figure's tokens are a date: a year or a month name."""
+    return any((t.like_num and len(t.text) == 4 and t.text[:2] in ("19", "20")) or t.ent_type_ == "DATE"
+               for t in tokens)
+
+
+def skip_tokens(doc: Doc, skip: range):
+    return (doc[i] for i in skip)
+
+
+def _named(token: Token) -> Token:
+    """A common noun with a name in apposition stands for that name ("its humanoid, the G2")."""
+    for child in token.children:
+        if child.dep_ == "appos" and child.pos_ == "PROPN":
+            return child
+    # "its first quadruped, the Halvard H1, ...": an apposition the parser left unattached.
+    doc, i = token.doc, token.right_edge.i + 1
+    if i + 1 < len(doc) and doc[i].text == ",":
+        i += 1 + (doc[i + 1].pos_ == "DET")
+        run = i
+        while run < len(doc) and doc[run].pos_ == "PROPN":
+            run += 1
+        if run > i and (run == len(doc) or doc[run].is_punct):
+            return doc[run - 1]
+    return token
+
+
 def _subject_of(verb: Token) -> Token | None:
     """The verb's subject, through coordination, relative clauses and passives."""
     v = verb
@@ -335,8 +401,7 @@ def _subject_of(verb: Token) -> Token | None:
                     return v.head
                 return child if child.dep_ != "expl" else None
             if child.dep_ == "nsubjpass":
-                agent = [g for c in v.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-                return agent[0] if agent else None
+                return child  # "the model was trained on 18T tokens": the model holds them
         if v.dep_ in ("acl", "relcl") and v.head.pos_ in NOUNS:
             head = v.head
             return head.head if head.dep_ == "appos" and head.head.pos_ in NOUNS else head
@@ -402,6 +467,8 @@ def _holder(token: Token, how: str) -> Holder:
             (c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")) or c.dep_ == "poss"
             for c in token.children):
         back = token.lemma_.lower()  # "the lab", "our largest model", "its GLM-5 model"
+    if word in FIRST_PERSON and how == "subject":
+        back = "we"  # "We have 85 researchers": the speaker's organization, not the writer
     return Holder(start, end, how, back=back,
                   proper=token.pos_ == "PROPN" or token.ent_type_ in ("ORG", "PRODUCT", "PERSON"),
-                  author=word in FIRST_PERSON)
+                  author=word in FIRST_PERSON and how != "subject")

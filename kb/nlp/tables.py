@@ -5,17 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from kb.figures import Figure
+from kb.figures import Figure, find_quantities
 from kb.nlp import qualifiers
-from kb.nlp.attributes import AttributeCatalog, expand, words_of
+from kb.nlp.attributes import FIT_MIN, AttributeCatalog, AttributeInfo, expand, new_attribute, words_of
+from kb.nlp.headers import Measure, read_header, strip_footnotes
 from kb.nlp.discourse import Discourse
 from kb.nlp.entities import EntityIndex, Mention
 from kb.nlp.pipeline import Sentence
 from kb.nlp.proposal import COUNT_CUE_MIN, HOW_CONFIDENCE, Proposal
 from kb.nlp.quantities import sentence_quantities
 
-_RATE = re.compile(r"(?:per|/)\s*(?:1\s*M\b|1M\b|one\s+million|million|M)\s*(?:input\s+|output\s+)?tok",
-                   re.I)
 _SEPARATOR = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -79,7 +78,7 @@ class TableReader:
         if self.table is None:
             self.table = Table()
         row_cells = cells(row)
-        per_cell = [sentence_quantities(c.text) for c in row_cells]
+        per_cell = [sentence_quantities(strip_footnotes(c.text)) for c in row_cells]
         by_cell = [[m for m in found if c.start <= m.start - sent.start < c.end + 1] for c in row_cells]
         per_cell = [[q for q in qs if not any(
             m.start - sent.start - c.start < q.end and q.start < m.end - sent.start - c.start
@@ -117,12 +116,9 @@ class TableReader:
         return years.pop() if len(years) == 1 else ""
 
     def _cell_figure(self, sent, cell, col, q, row_subject, label_text, cell_mentions, table_period):
-        """One figure in a cell: subject from the row (or column), attribute from the header."""
+        """One figure in a cell: subject from the row (or, in a transposed table, the column);
+        attribute, unit and scale from the column's header (or the row's label)."""
         header = self.table.header_text(col)
-        figure = q.figure
-        if _RATE.search(header) or _RATE.search(label_text):
-            reparsed = _with_unit(figure, "USD/Mtok")
-            figure = reparsed or figure
         how, subject = "row", row_subject
         column_mentions = self.header_mentions[col] if col < len(self.header_mentions) else []
         if subject is None:
@@ -133,21 +129,14 @@ class TableReader:
                     break
         if subject is None:
             return
+        measure = read_header(label_text if how == "column" else header)
+        figure = _under(measure, q.figure)
         cues: dict[str, float] = {}
-        for w in expand(words_of(header)):
+        for w in expand(words_of(f"{measure.words} {figure.label}")):
             cues[w] = 1.0
-        for w in expand(words_of(cell.text[:q.start] + " " + cell.text[q.end:] + " " + figure.label)):
-            cues[w] = max(cues.get(w, 0.0), 1.5)
-        if how == "column":
-            for w in expand(words_of(label_text)):
-                cues[w] = max(cues.get(w, 0.0), 1.2)
-        attribute, score = self.attributes.choose(figure.unit, cues)
-        if attribute is None or score < COUNT_CUE_MIN:
-            if figure.unit in ("count", "date") and how != "column":
-                return
-            attribute = attribute or self.attributes.fallback(figure.unit)
-            if attribute is None:
-                return
+        attribute = self._attribute(figure.unit, cues, measure.words)
+        if attribute is None:
+            return
         start = sent.start + cell.start + q.start
         scope = ", ".join(s for s in (qualifiers.table_note(header), qualifiers.table_note(cell.text)) if s)
         period = qualifiers.period_near(cell.text, q.start, q.end) or \
@@ -157,9 +146,25 @@ class TableReader:
             figure_start=start, figure_end=start + (q.end - q.start), period=period, scope=scope,
             confidence=HOW_CONFIDENCE[how], how=how))
 
+    def _attribute(self, unit: str, cues: dict[str, float], words: str) -> AttributeInfo | None:
+        """The attribute the header's own words name, else a new one named by the header."""
+        attribute, cover = self.attributes.fit(unit, cues)
+        if attribute is not None and cover >= FIT_MIN:
+            return attribute
+        chosen, score = self.attributes.choose(unit, cues)
+        if chosen is not None and score >= COUNT_CUE_MIN and self.attributes.coverage(chosen, cues) >= 0.3:
+            return chosen
+        return new_attribute(words, unit) if unit != "date" else None
 
-def _with_unit(figure: Figure, unit: str) -> Figure | None:
-    """A bare currency amount under a "per 1M tokens" header is a per-token price."""
-    if figure.unit in ("USD", "CNY") and unit.endswith("/Mtok"):
-        return replace(figure, unit=f"{figure.unit}/Mtok")
-    return None
+
+def _under(measure: Measure, figure: Figure) -> Figure:
+    """A bare number read with its header's unit and scale ("410" under "Parameters (B)")."""
+    if not measure.says_unit or figure.unit not in ("count", "USD") or figure.label:
+        return figure
+    if figure.unit == "USD" and not measure.suffix.startswith(" per million"):
+        return figure
+    number = figure.text.strip().lstrip("$").strip()
+    found = find_quantities(measure.write(number), include_dates=False)
+    if len(found) != 1:
+        return figure
+    return replace(found[0][2], text=figure.text)  # as the cell states it; the unit is the header's

@@ -15,6 +15,9 @@ EVENT_VERBS = (r"founded|established|incorporated|launched|released|unveiled|int
 _EVENT_YEAR = re.compile(
     r"\b(?P<verb>" + EVENT_VERBS + r")"
     r"\s+in\s+(?P<year>(?:19|20)[0-9]{2})\b(?![-/.,]?[0-9])", re.I)
+# "In 2019 the company released its first robot": the year opens the clause its verb is in.
+_YEAR_EVENT = re.compile(
+    r"(?:^|[.;]\s+)In\s+(?P<year>(?:19|20)[0-9]{2}),?\s+[^.;,]{0,40}?\b(?P<verb>" + EVENT_VERBS + r")\b")
 _ORDINAL = re.compile(
     r"\b(?P<n>second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|[1-9][0-9]?(?:nd|rd|th))"
     r"[-\s](?:most[-\s])?(?:[a-z]+est|largest|biggest|most[-\s][a-z]+ed)\b", re.I)
@@ -58,14 +61,14 @@ def wordy_quantities(sentence: str, lower: str, found: list[Quantity], *,
 def _event_years(sentence: str, found: list[Quantity]) -> list[Quantity]:
     """"Founded in 2023": a bare year is a fact when an event verb governs it."""
     extra = []
-    for m in _EVENT_YEAR.finditer(sentence):
+    for m in [*_EVENT_YEAR.finditer(sentence), *_YEAR_EVENT.finditer(sentence)]:
         start, end = m.start("year"), m.end("year")
         if any(q.start < end and start < q.end for q in found):
             continue
         figure = parse_figure(m.group("year"), unit_hint="date")
         if isinstance(figure, Figure):
             extra.append(Quantity(start, end, figure, m.group("verb").lower()))
-    return extra
+    return sorted(extra, key=lambda q: q.start)
 
 
 def _ordinals(sentence: str, found: list[Quantity]) -> list[Quantity]:

@@ -10,17 +10,22 @@ from sqlmodel import Session, select
 from kb.figures import Figure
 from kb.ingest.anchors import placement
 from kb.ingest.drift import reanchor_source
-from kb.ingest.reader import Document
+from kb.ingest.reader import Document, IngestError
 from kb.models import Attribute, Citation, Claim, ClaimStatus, Event, Source
 from kb.nlp.attributes import AttributeCatalog, AttributeInfo
 from kb.nlp.entities import EntityIndex
 from kb.nlp.extract import extract
+from kb.nlp.layout import front_matter
 from kb.nlp.proposal import Extraction, Proposal
 from kb.services.history import record_event, snapshot
 from kb.services.sources import content_hash, parse_published
 from kb.services.versioning import conditional_update
 
 INGEST_ACTION = "ingest"
+# The most text one article may hold: about 80,000 words (a long report), which the pipeline
+# reads in well under 30 seconds on one busy core; a longer file is refused at once.
+MAX_TEXT_CHARS = 500_000
+MAX_CITATIONS = 20  # per claim and ingestion: where a source states one figure again and again
 _ESTIMATED = re.compile(r"\b(?:estimat\w*|est\.|reckon\w*|project\w*|forecast\w*)", re.I)
 
 
@@ -69,15 +74,25 @@ class Vocabulary:
 
 def ingest_document(*, session: Session, document: Document, path: str, meta: SourceMeta,
                     actor_id: int | None, vocabulary: Vocabulary | None = None) -> IngestResult:
-    """Store the article once (by content hash) and propose the claims it states."""
+    """Store the article once (by content hash) and propose the claims it states.
+
+    The text is read and parsed before anything is written: the writes (source, claims,
+    citations, events) come last, in one short stretch, so other people's edits go on while a
+    long article is being parsed (SQLite holds its write lock only from the first write on)."""
     result = IngestResult(path=path)
+    if len(document.text) > MAX_TEXT_CHARS:
+        raise IngestError(f"{path}: is {len(document.text):,} characters of text, over the "
+                          f"{MAX_TEXT_CHARS:,} one article may hold; split it and ingest the parts")
     digest = content_hash(document.text)
     same = session.exec(select(Source).where(Source.content_hash == digest).order_by(Source.id)).first()
     if same is not None and _was_ingested(session, same.id):
         result.source_id, result.skipped = same.id, True
         result.message = f"already ingested as source {same.id} (same text); nothing changed"
         return result
-    published, precision = parse_published(meta.published)
+    vocabulary = vocabulary or Vocabulary.load(session)
+    extraction = extract(document.text, entities=vocabulary.entities, attributes=vocabulary.attributes)
+    front = front_matter(document.text)
+    published, precision = parse_published(meta.published or front.published)
     if same is not None:
         source = same
         result.message = f"source {same.id} already held this text; its claims are now proposed"
@@ -91,7 +106,7 @@ def ingest_document(*, session: Session, document: Document, path: str, meta: So
                                  "the fact-check queue" if result.drifted else ""))
         else:
             source = Source(title=(meta.title or document.title or path)[:500],
-                            publisher=meta.publisher, author=meta.author, url=meta.url,
+                            publisher=meta.publisher, author=meta.author or front.author, url=meta.url,
                             published=published, date_precision=precision, kind="article",
                             text=document.text, content_hash=digest)
             session.add(source)
@@ -99,8 +114,6 @@ def ingest_document(*, session: Session, document: Document, path: str, meta: So
             record_event(session, object_type="source", object_id=source.id, action="create",
                          actor_id=actor_id, after=snapshot(source),
                          note=f"ingested from {path} ({document.format}, {document.encoding})")
-    vocabulary = vocabulary or Vocabulary.load(session)
-    extraction = extract(document.text, entities=vocabulary.entities, attributes=vocabulary.attributes)
     result.source_id = source.id
     result.sentences = extraction.sentences
     result.new_entities = [n.text for n in extraction.new_names]
@@ -168,6 +181,7 @@ def propose(*, session: Session, source: Source, extraction: Extraction, actor_i
     made: dict[tuple, Claim] = {}
     out = []
     new_attributes: dict[str, AttributeInfo] = {}
+    cited: dict[int, int] = {}
     for proposal in extraction.proposals:
         if proposal.attribute.id is None:
             proposal.attribute = _stored_attribute(session, proposal.attribute, source, actor_id,
@@ -180,7 +194,10 @@ def propose(*, session: Session, source: Source, extraction: Extraction, actor_i
             claim = _new_claim(session, source, proposal, actor_id, vocabulary)
             made[key] = claim
             out.append(claim)
-        _cite(session, claim, source, proposal)
+            cited[claim.id] = 0
+        if cited[claim.id] < MAX_CITATIONS:  # a figure repeated all over a text needs few anchors
+            cited[claim.id] += 1
+            _cite(session, claim, source, proposal)
     session.flush()
     return out
 

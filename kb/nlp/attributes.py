@@ -217,6 +217,8 @@ class AttributeCatalog:
     by_id: dict[int, AttributeInfo] = field(default_factory=dict)
     by_name: dict[str, AttributeInfo] = field(default_factory=dict)
     by_unit: dict[str, dict[str, list[tuple[int, float]]]] = field(default_factory=dict)
+    _phrase_cache: dict = field(default_factory=dict, repr=False)
+    _fitting_cache: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, attributes: Iterable[AttributeInfo]) -> AttributeCatalog:
@@ -257,25 +259,43 @@ class AttributeCatalog:
         """The attribute whose own words (label or a synonym, less what the unit already says)
         the text says most fully, and that share: below FIT_MIN it does not fit."""
         best, best_key = None, (0.0, 0.0)
-        scores = self._scores(unit, cues)
+        scores: dict[int, float] | None = None
         for a in self.fitting(unit):
             cover = self.coverage(a, cues)
+            if cover <= 0.0 or cover < best_key[0]:
+                continue  # most attributes share no word with the text: no score is needed
+            if scores is None:
+                scores = self._scores(unit, cues)
             key = (cover, scores.get(a.id, 0.0))
             if key > best_key:
                 best, best_key = a, key
         return best, best_key[0]
 
     def coverage(self, a: AttributeInfo, cues: dict[str, float]) -> float:
-        return max(self._coverage(phrase, a.dimension, cues) for phrase in (a.label, *a.synonyms))
+        best = 0.0
+        for stems, weights, total, bare in self._phrases(a):
+            if bare:  # "Price": the unit says it all; the text must still name it
+                cover = 0.6 * max((min(1.0, cues.get(s, 0.0)) for s in stems), default=0.0)
+            else:
+                cover = sum(w * min(1.0, cues.get(s, 0.0)) for s, w in zip(stems, weights)) / total
+            best = max(best, cover)
+        return best
 
-    def _coverage(self, phrase: str, dimension: str, cues: dict[str, float]) -> float:
-        said = _dimension_stems(dimension)
-        stems = [s for s in dict.fromkeys(words_of(phrase)) if s not in said]
-        if not stems:  # "Price": the unit says it all; the text must still name it
-            stems = [s for s in dict.fromkeys(words_of(phrase))]
-            return 0.6 * max((min(1.0, cues.get(s, 0.0)) for s in stems), default=0.0)
-        total = sum(self._idf(s) for s in stems)
-        return sum(self._idf(s) * min(1.0, cues.get(s, 0.0)) for s in stems) / total
+    def _phrases(self, a: AttributeInfo) -> list[tuple[tuple[str, ...], tuple[float, ...], float, bool]]:
+        """Each of an attribute's phrases as stems with their weights, worked out once."""
+        cached = self._phrase_cache.get(a.id if a.id is not None else a.name)
+        if cached is None:
+            said = _dimension_stems(a.dimension)
+            cached = []
+            for phrase in (a.label, *a.synonyms):
+                all_stems = tuple(dict.fromkeys(words_of(phrase)))
+                stems = tuple(s for s in all_stems if s not in said)
+                bare = not stems
+                stems = stems or all_stems
+                weights = tuple(self._idf(s) for s in stems)
+                cached.append((stems, weights, sum(weights) or 1.0, bare))
+            self._phrase_cache[a.id if a.id is not None else a.name] = cached
+        return cached
 
     def _idf(self, stem_: str) -> float:
         return math.log(1 + len(self.attributes) / max(1, len(self.by_stem.get(stem_, ()))))
@@ -291,8 +311,11 @@ class AttributeCatalog:
     def fitting(self, unit: str | None) -> list[AttributeInfo]:
         if unit is None:
             return list(self.attributes)
-        fits = UNIT_FITS.get(unit, (unit,))
-        return [a for a in self.attributes if a.unit in fits]
+        found = self._fitting_cache.get(unit)
+        if found is None:
+            fits = UNIT_FITS.get(unit, (unit,))
+            found = self._fitting_cache[unit] = [a for a in self.attributes if a.unit in fits]
+        return found
 
     def choose(self, unit: str | None, cues: dict[str, float]) -> tuple[AttributeInfo | None, float]:
         """The best attribute for a figure in `unit` given weighted context stems, and its score."""

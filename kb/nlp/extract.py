@@ -69,6 +69,7 @@ class _Extractor:
         self.main: Mention | None = None  # the sentence's own subject
         self.tables = TableReader(text, entities, attributes, self.discourse, self.out.proposals)
         self.readings: dict[int, list[syntax.Reading | None]] = {}
+        self.new_spans: list[tuple[int, int]] = []
         # Questions on lines of their own ("**How big is it?**"): an interview, where "we" speak.
         self.dialogue = len(_QUESTION_LINE.findall(text)) >= 2
         self.headings: list[tuple[int, int | None, str]] = []  # (level, entity, words), outermost first
@@ -253,6 +254,8 @@ class _Extractor:
                 return Choice(self.section_subject(), PARSED, f"parse {h.how} (section)")
             if h.how == "described name":
                 continue  # "GSM8K (86.3%)": the name may be the measure, not its holder
+            if not h.proper and any(x < b and a < y for x, y in self.new_spans):
+                h = replace(h, proper=True)  # a name kb lacks, however the tagger read it
             if h.proper or h.how in ("for", "described"):
                 return UNHELD
         return None
@@ -331,6 +334,7 @@ class _Extractor:
             for m in found)]
         near, new = scan_names(self.tokens, sent.first_token, sent.last_token, self.entities, found)
         self.unknown_names = bool(new)
+        self.new_spans = [(n.start, n.end) for n in new]
         if with_figures:
             for name in new:
                 if name.text not in seen_names:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
+
+from kb.figures import find_quantities
 
 # A line that starts a block of its own: a heading, a table row, a list item or a quotation.
 _BLOCK_START = re.compile(r"^\s*(?:#|\||[-*+•]\s|\d{1,3}[.)]\s|>|```|<)")
@@ -48,7 +51,17 @@ def front_matter(text: str) -> FrontMatter:
                 published = d.group("date")
         elif m := _DATE_LINE.match(line):
             published = published or m.group("date")
-    return FrontMatter(author, published)
+    return FrontMatter(author, _iso(published))
+
+
+def _iso(text: str) -> str:
+    """"June 12, 2025" -> "2025-06-12"; "March 2025" -> "2025-03" (as the source form writes them)."""
+    found = [f for _, _, f in find_quantities(text, include_dates=True) if f.unit == "date"]
+    if not text or len(found) != 1 or found[0].low is None:
+        return ""
+    first, last = date.fromordinal(int(found[0].low)), date.fromordinal(int(found[0].high or found[0].low))
+    return first.isoformat() if first == last else f"{first.year:04d}-{first.month:02d}" \
+        if (first.year, first.month) == (last.year, last.month) else str(first.year)
 
 
 def unwrap(text: str) -> str:

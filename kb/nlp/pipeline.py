@@ -21,6 +21,8 @@ ABBREVIATIONS = {
     "al.", "cf.", "ca.", "c.",
 }
 OPENERS = {"[", "(", "“", "‘"}
+# Longer "sentences" (a paragraph with no full stop, a pasted log) are read in pieces this long.
+MAX_SENTENCE_CHARS = 1_000
 ENDERS = {".", "!", "?", "。", "！", "？"}
 
 
@@ -161,6 +163,38 @@ def split(text: str) -> tuple[Tokens, list[Sentence]]:
             last -= 1
         if first <= last:
             start = starts[first]
-            sentences.append(Sentence(start, starts[last] + len(texts[last]), first, last + 1,
-                                      text.startswith("|", start)))
+            sentence = Sentence(start, starts[last] + len(texts[last]), first, last + 1,
+                                text.startswith("|", start))
+            if sentence.end - sentence.start > MAX_SENTENCE_CHARS:
+                sentences.extend(_pieces(sentence, texts, starts))
+            else:
+                sentences.append(sentence)
     return tokens, sentences
+
+
+def _pieces(sentence: Sentence, texts: list[str], starts: list[int]) -> list[Sentence]:
+    """A run-on "sentence" cut into pieces of at most MAX_SENTENCE_CHARS, at the last clause
+    mark (or else the last word) before the limit: everything after splitting is linear in the
+    text, whatever its punctuation."""
+    out: list[Sentence] = []
+    first = sentence.first_token
+    while first < sentence.last_token:
+        limit = starts[first] + MAX_SENTENCE_CHARS
+        last = first
+        cut = None
+        while last < sentence.last_token and starts[last] + len(texts[last]) <= limit:
+            if texts[last] in (",", ";", ":", "—", "–"):
+                cut = last
+            last += 1
+        if last == sentence.last_token:
+            cut = last - 1
+        elif cut is None or cut <= first:
+            cut = max(first, last - 1)
+        while cut > first and texts[cut].isspace():
+            cut -= 1
+        out.append(Sentence(starts[first], starts[cut] + len(texts[cut]), first, cut + 1,
+                            sentence.table_row))
+        first = cut + 1
+        while first < sentence.last_token and texts[first].isspace():
+            first += 1
+    return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -10,11 +10,12 @@ from sqlmodel import Session, select
 
 from kb.conflicts.facts import same_or_unstated
 from kb.conflicts.intervals import overlaps, widen
-from kb.models import Citation, Claim, ClaimStatus, Entity
+from kb.models import Attribute, Citation, Claim, ClaimStatus, Entity
 from kb.services.claims import ClaimFields, edit_claim, get_claim, refresh_contradictions
 from kb.services.errors import InvalidInput
 from kb.services.history import record_event, snapshot
 from kb.services.versioning import conditional_update, stale_edit
+from kb.services.vocabulary import accept_with_claim
 
 PROPOSED = ClaimStatus.PROPOSED.value
 BULK_CONFIDENCE = 0.75  # proposals placed by grammar ("X's 11x", a table row) rather than by guess
@@ -113,6 +114,7 @@ def accept(*, session: Session, claim_id: int, base_version: int, actor_id: int 
     _require_proposed(claim)
     _set_status(session, claim, base_version=base_version, status=ClaimStatus.UNVERIFIED.value,
                 action="accept", actor_id=actor_id, note="accepted in review")
+    accept_with_claim(session, claim, actor_id)
     refresh_contradictions(session, [claim.id])
     return claim
 
@@ -154,8 +156,26 @@ def edit_proposal(*, session: Session, claim_id: int, base_version: int, fields:
     """Correct what the extractor read (subject, attribute, figure, qualifiers); still a proposal."""
     claim = get_claim(session, claim_id)
     _require_proposed(claim)
+    if fields.statement.strip() == claim.statement.strip() and (
+            fields.subject_id != claim.subject_id or fields.attribute_id != claim.attribute_id
+            or (fields.figure_text or "") != (claim.figure_text or "")):
+        # The extractor's wording described what the edit corrects: say it again from the fields.
+        fields = replace(fields, statement=_statement(session, fields) or fields.statement)
     return edit_claim(session=session, claim_id=claim_id, base_version=base_version, fields=fields,
                       actor_id=actor_id, note="edited in review")
+
+
+def _statement(session: Session, fields: ClaimFields) -> str:
+    """"DeepSeek-V3 — Parameters (active): 37 billion (2025; according to DeepSeek)"."""
+    subject = session.get(Entity, fields.subject_id) if fields.subject_id else None
+    attribute = session.get(Attribute, fields.attribute_id) if fields.attribute_id else None
+    if subject is None or attribute is None:
+        return ""
+    text = f"{subject.name} — {attribute.label}" + (f": {fields.figure_text}" if fields.figure_text else "")
+    extras = [e for e in (fields.period, fields.scope) if e]
+    if fields.asserted_by:
+        extras.append(f"according to {fields.asserted_by}")
+    return text + (f" ({'; '.join(extras)})" if extras else "")
 
 
 def reject(*, session: Session, claim_id: int, base_version: int, actor_id: int | None,

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from kb.ingest import IngestError, SourceMeta, ingest_bytes
 from kb.ingest.service import new_names_of
 from kb.models import Role, Source
-from kb.services import review
+from kb.services import review, vocabulary
 from kb.services.claims import ClaimFields
 from kb.services.entities import resolve_entity
 from kb.services.errors import InvalidInput
@@ -126,6 +126,8 @@ def _apply(session: Session, form: Form, source: Source, actor: CurrentUser) -> 
     if action == "bulk_accept":
         accepted = review.bulk_accept(session=session, source_id=source.id, actor_id=actor.id)
         return f"accepted {len(accepted)} confident proposals"
+    if action in ("attribute_accept", "attribute_rename", "attribute_map"):
+        return _vocabulary(session, form, action, actor)
     claim_id = form.number("claim_id", label="claim")
     base = form.number("base_version", label="version")
     if claim_id is None or base is None or form.errors:
@@ -153,6 +155,27 @@ def _apply(session: Session, form: Form, source: Source, actor: CurrentUser) -> 
                              actor_id=actor.id)
         return f"claim {claim_id} saved; it still awaits acceptance"
     raise InvalidInput("action", "choose accept, accept as corroboration, edit, reject or bulk accept")
+
+
+def _vocabulary(session: Session, form: Form, action: str, actor: CurrentUser) -> str:
+    """Accept, rename or map an attribute the extractor named from the text."""
+    attribute_id = form.number("attribute_id", label="attribute")
+    if attribute_id is None or form.errors:
+        raise InvalidInput({"attribute_id": "the form lost which attribute it was about; reload the page",
+                            **form.errors})
+    if action == "attribute_accept":
+        attribute = vocabulary.accept_attribute(session=session, attribute_id=attribute_id, actor_id=actor.id)
+        return f"“{attribute.label}” is now part of the vocabulary"
+    if action == "attribute_rename":
+        attribute = vocabulary.rename_attribute(session=session, attribute_id=attribute_id,
+                                                label=form.text("label"), actor_id=actor.id)
+        return f"attribute renamed “{attribute.label}” and accepted"
+    target = form.number("target", label="attribute to map onto")
+    if target is None:
+        raise InvalidInput("target", "choose the attribute to map onto")
+    attribute = vocabulary.map_attribute(session=session, attribute_id=attribute_id, target_id=target,
+                                         actor_id=actor.id)
+    return f"mapped onto “{attribute.label}”; the phrase is now one of its synonyms"
 
 
 @post("/ingest/{source_id:int}/review", name="ingest:review-action", guards=GUARDS, sync_to_thread=True)

@@ -68,6 +68,9 @@ class ProposalView:
     warnings: list[ReviewWarning]
     form: dict[str, str]
     errors: dict[str, str] = field(default_factory=dict)
+    # A proposed attribute (named from the text): the attributes of its dimension to map it onto.
+    new_attribute: bool = False
+    map_targets: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def corroborates(self) -> list[ReviewWarning]:
@@ -122,7 +125,14 @@ def review_page(session: Session, source: Source, *, new_names: list[str] | None
     warned = warnings_for(session=session, claims=pending)
     entity_ids = {c.subject_id for c in claims} | {c.model_id for c in claims if c.model_id}
     entities = {e.id: e for e in session.exec(select(Entity).where(Entity.id.in_(entity_ids))).all()}
-    labels = dict(session.exec(select(Attribute.id, Attribute.label)).all())
+    vocabulary = session.exec(select(Attribute.id, Attribute.label, Attribute.dimension, Attribute.status)
+                              .order_by(Attribute.label)).all()
+    labels = {i: label for i, label, _, _ in vocabulary}
+    proposed = {i: dimension for i, _, dimension, status in vocabulary if status == "proposed"}
+    targets: dict[str, list[tuple[int, str]]] = {}
+    for i, label, dimension, status in vocabulary:
+        if status != "proposed":
+            targets.setdefault(dimension, []).append((i, label))
     quotes = {}
     for citation in session.exec(select(Citation).where(Citation.source_id == source.id,
                                                         Citation.claim_id.in_([c.id for c in claims]))):
@@ -140,7 +150,8 @@ def review_page(session: Session, source: Source, *, new_names: list[str] | None
             attribute_label=labels.get(claim.attribute_id, "?"), before=before, marked=marked,
             after=after, warnings=warned.get(claim.id, []),
             form=form or proposal_form(claim, ref, f"model:{model.slug}" if model else ""),
-            errors=errors)
+            errors=errors, new_attribute=claim.attribute_id in proposed,
+            map_targets=targets.get(proposed.get(claim.attribute_id, ""), []))
 
     reviewed: dict[str, int] = {}
     for c in claims:

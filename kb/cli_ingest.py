@@ -16,6 +16,11 @@ def cmd_ingest(args, settings) -> int:
     from kb.migrate import is_empty
     from kb.services.errors import InvalidInput
     from sqlmodel import Session
+    from kb.nlp.language import ModelMissing, check_installed
+    try:
+        check_installed()
+    except ModelMissing as exc:
+        raise CommandError(str(exc)) from None
     engine = _engine(settings)
     _check_connection(engine)
     if is_empty(engine):

@@ -67,3 +67,12 @@ def test_wrapped_lines_are_read_as_one_paragraph_and_bylines_are_metadata():
     assert len(view) == len(text) and "$2 billion" in view and "March 3" not in view
     assert front_matter(text).author == "Jane Doe" and front_matter(text).published == "2025-03-03"
     assert claims(text) == [("lab:acme-ai", "funding_raised", "$2 billion")]
+
+
+def test_a_missing_pipeline_is_a_clear_error_not_a_fallback(monkeypatch):
+    import pytest
+    from kb.nlp import language
+
+    monkeypatch.setenv(language.MODEL_VARIABLE, "en_core_web_nonexistent")
+    with pytest.raises(language.ModelMissing, match="is not installed"):
+        language.check_installed()

@@ -12,6 +12,7 @@ from litestar.template.config import TemplateConfig
 
 from kb.config import PROJECT_ROOT, Settings, get_settings
 from kb.db import make_engine
+from kb.nlp.language import check_installed
 from kb.web import auth, errors, templating
 from kb.web.controllers import discover
 from kb.web.deps import provide_session
@@ -41,6 +42,7 @@ def _settle_heap() -> None:
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the web app for `settings` (the environment's by default); connects lazily."""
     settings = settings or get_settings()
+    check_installed()  # a missing spaCy pipeline stops the server here, not at the first upload
     engine = make_engine(settings)
 
     def on_startup(app: Litestar) -> None:

@@ -11,8 +11,8 @@ from kb.figures import Figure
 from kb.ingest.anchors import placement
 from kb.ingest.drift import reanchor_source
 from kb.ingest.reader import Document, IngestError
-from kb.models import Attribute, Citation, Claim, ClaimStatus, Event, Source
-from kb.nlp.attributes import AttributeCatalog, AttributeInfo
+from kb.models import Attribute, Citation, Claim, ClaimStatus, Derivation, Event, Source
+from kb.nlp.attributes import AttributeCatalog, AttributeInfo, words_of
 from kb.nlp.entities import EntityIndex
 from kb.nlp.extract import extract
 from kb.nlp.layout import front_matter
@@ -199,7 +199,44 @@ def propose(*, session: Session, source: Source, extraction: Extraction, actor_i
             cited[claim.id] += 1
             _cite(session, claim, source, proposal)
     session.flush()
+    derive(session, [(made[_key(p)], p) for p in extraction.proposals if _key(p) in made])
     return out
+
+
+def derive(session: Session, claims: list[tuple[Claim, Proposal]]) -> None:
+    """A ratio stated against another entity ("about 8 times dearer than Y") is linked to the two
+    figures it divides, when the article or the knowledge base holds them for one attribute: the
+    contradiction check then tests the ratio against them, as it does the seeded ones."""
+    for claim, p in claims:
+        if p.relative_to is None or claim.unit != "x" or claim.low is None:
+            continue
+        if session.exec(select(Derivation.id).where(Derivation.claim_id == claim.id)).first() is not None:
+            continue
+        operands = _operands(session, claim.subject_id, p.relative_to, p)
+        if operands is not None:
+            session.add(Derivation(claim_id=claim.id, numerator_id=operands[0].id,
+                                   denominator_id=operands[1].id))
+            claim.method = "derived"
+            session.add(claim)
+    session.flush()
+
+
+def _operands(session: Session, numerator: int, denominator: int, p: Proposal) -> tuple[Claim, Claim] | None:
+    """The two figures of one attribute (the newest of each side) that the ratio divides; of
+    several attributes both sides have, the one the ratio's own words name ("on input")."""
+    rows = session.exec(select(Claim).where(
+        Claim.subject_id.in_([numerator, denominator]), Claim.unit.is_not(None), Claim.unit != "x",
+        Claim.status.not_in(("rejected", "retracted", "refuted"))).order_by(Claim.id.desc())).all()
+    sides: dict[int, dict[int, Claim]] = {numerator: {}, denominator: {}}
+    for row in rows:
+        sides[row.subject_id].setdefault(row.attribute_id, row)
+    shared = set(sides[numerator]) & set(sides[denominator])
+    if not shared:
+        return None
+    words = set(words_of(f"{p.scope} {p.figure.label if p.figure else ''} {p.figure.text if p.figure else ''}"))
+    labels = dict(session.exec(select(Attribute.id, Attribute.label).where(Attribute.id.in_(shared))).all())
+    best = max(shared, key=lambda a: (len(words & set(words_of(labels.get(a, "")))), a))
+    return sides[numerator][best], sides[denominator][best]
 
 
 def _stored_attribute(session: Session, info: AttributeInfo, source: Source, actor_id: int | None,

@@ -205,6 +205,8 @@ class _Extractor:
                 held = Choice(self.section_subject(), PARSED, "section")  # "... = 5.17e24 FLOP"
             choice = self._subject(s_text, sent, q, quantities, i, holders, attribute, made, spans,
                                    held)
+            if choice is not None and choice.relative_to is None and q.figure.unit == "x":
+                choice = self._compared(choice, sent, found, reading)
             verify = marker is not None and q.start >= marker.start()
             if choice is None and verify:
                 choice = self._fallback_choice()
@@ -459,6 +461,18 @@ class _Extractor:
         choice = self._counterpart(s_text, sent, q, found, choice, made)
         choice = specialize(choice, s_text, sent.start, found, self.discourse, fig)
         return flip_comparison(choice, s_text, fig, found, sent.start, self.discourse)
+
+    def _compared(self, choice: Choice, sent: Sentence, found: list[Mention],
+                  reading: syntax.Reading | None) -> Choice:
+        """"about 8 times dearer than Y": the ratio is relative to what the parse compares it with."""
+        than = reading.comparator if reading is not None else None
+        if than is None:
+            return choice
+        a, b = sent.start + than.start, sent.start + than.end
+        named = [m.entity_id for m in found if m.entity_id is not None and m.start < b and a < m.end]
+        if named and named[-1] != choice.entity_id:
+            return Choice(choice.entity_id, choice.score, choice.how, choice.references, relative_to=named[-1])
+        return choice
 
     def _loose(self, choice: Choice, held: Choice) -> bool:
         """A topic read from scattered words ("Hangzhou lab" -> Chinese AI labs) yields to a

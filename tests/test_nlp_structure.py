@@ -76,3 +76,16 @@ def test_a_missing_pipeline_is_a_clear_error_not_a_fallback(monkeypatch):
     monkeypatch.setenv(language.MODEL_VARIABLE, "en_core_web_nonexistent")
     with pytest.raises(language.ModelMissing, match="is not installed"):
         language.check_installed()
+
+
+def test_qualifiers_keep_quantities_apart():
+    got = {p.figure.text: (p.period, p.scope) for p in extract(
+        "Acme AI raised $2 billion in a Series C round in March 2025. Acme-3's traffic grew by 40% in the "
+        "first quarter of 2025. Acme AI, founded in 2021, employs 240 people. Acme AI spent $9 million on "
+        "servers last year. Acme-3 costs $20 in China and $30 abroad.",
+        entities=ENTITIES, attributes=ATTRIBUTES, year=2026).proposals}
+    assert got["$2 billion"] == ("2025-03", "Series C round")
+    assert got["40%"][0] == "2025-Q1"
+    assert got["240"][0] == ""  # the founding year dates the founding, not the headcount
+    assert got["$9 million"][0] == "2025"  # "last year", read against the source's year
+    assert got["$30"][1] == "abroad"

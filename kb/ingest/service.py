@@ -89,10 +89,11 @@ def ingest_document(*, session: Session, document: Document, path: str, meta: So
         result.source_id, result.skipped = same.id, True
         result.message = f"already ingested as source {same.id} (same text); nothing changed"
         return result
-    vocabulary = vocabulary or Vocabulary.load(session)
-    extraction = extract(document.text, entities=vocabulary.entities, attributes=vocabulary.attributes)
     front = front_matter(document.text)
     published, precision = parse_published(meta.published or front.published)
+    vocabulary = vocabulary or Vocabulary.load(session)
+    extraction = extract(document.text, entities=vocabulary.entities, attributes=vocabulary.attributes,
+                         year=published.year if published else None)
     if same is not None:
         source = same
         result.message = f"source {same.id} already held this text; its claims are now proposed"

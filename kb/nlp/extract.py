@@ -44,12 +44,16 @@ KIND_NOUNS = {"chip": "chips", "model": "models", "lab": "labs", "product": "pro
 COUNTED_UNITS = ("count", "tokens")  # figures whose noun says what they count  # a holder the parse names beats every score the word-distance rules give
 
 
-def extract(text: str, *, entities: EntityIndex, attributes: AttributeCatalog) -> Extraction:
-    """Propose claims for every figure (and every [VERIFY] marker) in text."""
+def extract(text: str, *, entities: EntityIndex, attributes: AttributeCatalog,
+            year: int | None = None) -> Extraction:
+    """Propose claims for every figure (and every [VERIFY] marker) in text; `year`, the source's,
+    dates "last year" and "this year"."""
     view = unwrap(text)  # same length: offsets into it are offsets into the stored text
     tokens, sentences = split(view)
     mentions = entities.mentions(tokens)
-    return _Extractor(view, tokens, entities, attributes).run(sentences, mentions)
+    extractor = _Extractor(view, tokens, entities, attributes)
+    extractor.year = year
+    return extractor.run(sentences, mentions)
 
 
 class _Unheld:
@@ -70,6 +74,7 @@ class _Extractor:
         self.tables = TableReader(text, entities, attributes, self.discourse, self.out.proposals)
         self.readings: dict[int, list[syntax.Reading | None]] = {}
         self.new_spans: list[tuple[int, int]] = []
+        self.year: int | None = None
         # Questions on lines of their own ("**How big is it?**"): an interview, where "we" speak.
         self.dialogue = len(_QUESTION_LINE.findall(text)) >= 2
         self.headings: list[tuple[int, int | None, str]] = []  # (level, entity, words), outermost first
@@ -213,7 +218,9 @@ class _Extractor:
             if choice is None:
                 continue
             clause = quantities[i + 1].start if i + 1 < len(quantities) else len(s_text)
-            made.append(self._proposal(sent, s_text, q, attribute, choice, verify, marker, clause))
+            # Another figure's date ("founded in 2021, employs 240") dates nothing else.
+            dated = _blank(s_text[:clause], [(o.start, o.end) for o in quantities if o is not q])
+            made.append(self._proposal(sent, s_text, q, attribute, choice, verify, marker, dated))
         if marker is not None and not any(p.verify for p in made):
             verify_item = self._verify_only(sent, s_text, found, marker)
             if verify_item is not None:
@@ -550,13 +557,15 @@ class _Extractor:
         return choice
 
     def _proposal(self, sent, s_text, q: Quantity, attribute, choice: Choice, verify,
-                  marker, clause: int) -> Proposal:
+                  marker, dated: str) -> Proposal:
         scope = ""
         if choice.relative_to is not None:
             scope = f"relative to {self.entities.entities[choice.relative_to].name}"
         elif choice.references and q.figure.unit == "x":
             ref = choice.references[-1]
             scope = f"relative to {self.text[ref.start:ref.end]}"
+        if self.reading is not None and self.reading.scope and self.reading.scope not in scope:
+            scope = "; ".join(s for s in (scope, self.reading.scope) if s)
         confidence = HOW_CONFIDENCE.get(choice.how.split("+")[0], 0.5)
         if choice.how.startswith("parse"):  # a name the tree attaches; less for "it", "the lab"
             confidence = 0.75 if "(" in choice.how else 0.85
@@ -565,7 +574,7 @@ class _Extractor:
         return Proposal(
             start=sent.start, end=sent.end, subject_id=choice.entity_id, attribute=attribute,
             figure=q.figure, figure_start=sent.start + q.start, figure_end=sent.start + q.end,
-            period=qualifiers.period_near(s_text[:clause], q.start, q.end),
+            period=qualifiers.period_near(dated, q.start, q.end, self.year),
             asserted_by=qualifiers.asserted_by(s_text, q.start, q.end), scope=scope,
             verify=verify, note=self._verify_note(s_text, marker) if verify else "",
             confidence=confidence, how=choice.how, relative_to=choice.relative_to)
@@ -596,6 +605,14 @@ class _Extractor:
         return Proposal(start=sent.start, end=sent.end, subject_id=choice.entity_id,
                         attribute=attribute, figure=None, verify=True,
                         note=self._verify_note(s_text, marker), confidence=0.3, how=choice.how)
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with the given spans blanked out (same length)."""
+    for a, b in spans:
+        if a < len(text):
+            text = text[:a] + " " * (min(b, len(text)) - a) + text[b:]
+    return text
 
 
 def _both_described(readings: list[syntax.Reading | None], i: int) -> bool:

@@ -16,6 +16,12 @@ _PERIOD = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
+_QUARTER = re.compile(r"\b(?:in|during|for|by|of)\s+the\s+(?P<n>first|second|third|fourth)\s+quarter\s+of\s+"
+                      r"(?P<year>(?:19|20)[0-9]{2})\b", re.I)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+# "last year", "this quarter": read against the year the source was published in.
+_RELATIVE = re.compile(r"\b(?P<which>last|this|next|past)\s+year\b", re.I)
+_OFFSET = {"last": -1, "past": -1, "this": 0, "next": 1}
 _ACCORDING = re.compile(
     r"\baccording\s+to\s+(?:the\s+)?(?P<who>[^,;.()—–]{2,80}?)(?=\s*(?:[,;.()—–]|\band\b|$))", re.I)
 _SAYER = re.compile(
@@ -33,8 +39,22 @@ _TABLE_NOTES = {"est": "estimate", "est.": "estimate", "estimated": "estimate", 
 _PAREN_NOTE = re.compile(r"\((?P<note>[A-Za-z][A-Za-z .]{0,20})\)")
 
 
-def period_near(sentence: str, start: int, end: int) -> str:
-    """The year (or month) the figure is for: the nearest dated phrase, preferring one after it."""
+def period_near(sentence: str, start: int, end: int, year: int | None = None) -> str:
+    """The year (or quarter, or month) the figure is for: the nearest dated phrase, preferring one
+    after it; "last year" and "this year" count from `year`, the source's, when it is known."""
+    for m in _QUARTER.finditer(sentence):
+        if m.start() >= end and not re.search(r"[;—–]", sentence[end:m.start()]) and m.start() - end < 120:
+            return f"{m.group('year')}-Q{_ORDINALS[m.group('n').lower()]}"
+    best = _dated(sentence, start, end)
+    if best or year is None:
+        return best
+    for m in _RELATIVE.finditer(sentence):
+        if abs(m.start() - end) < 120 and not re.search(r"[;—–]", sentence[min(end, m.start()):max(end, m.start())]):
+            return str(year + _OFFSET[m.group("which").lower()])
+    return ""
+
+
+def _dated(sentence: str, start: int, end: int) -> str:
     best, best_distance = "", None
     if not _YEAR.search(sentence):
         return best  # no year, no period: the long pattern need not run

@@ -40,6 +40,9 @@ NOMINAL = {"grow": "growth", "rise": "rise", "fall": "fall", "increase": "increa
            "pay": "payment", "train": "training", "use": "use", "score": "score"}
 CHANGES = {"increase", "growth", "rise", "jump", "drop", "decline", "fall", "cut", "reduction",
            "expansion", "gain", "surge", "decrease", "boost", "improvement"}
+# Nouns naming one part of a larger quantity: "the final training run", "a Series C round".
+PARTS = {"run", "stage", "phase", "round", "tranche"}
+PLACES = {"abroad", "overseas", "domestically", "worldwide", "globally", "internationally"}
 SPEECH = {"say", "tell", "report", "estimate", "claim", "state", "announce", "write", "note",
           "argue", "add", "reckon", "calculate", "suggest", "believe", "confirm", "disclose"}
 _SCALE = {"million", "billion", "trillion", "thousand", "hundred", "quadrillion", "percent", "%",
@@ -170,6 +173,7 @@ def _read(doc: Doc, start: int, end: int) -> Reading | None:
            for c in root.children) or _after_of_which(root):
         reading.partitive = True
     verb = _climb(noun or root, root, reading)
+    _scope(root, noun, verb, reading)
     if verb is not None:
         _verb_holders(verb, reading, skip=range(span.start, span.end))
     _comparisons(span, noun, reading)
@@ -414,6 +418,37 @@ def _subject_of(verb: Token) -> Token | None:
             continue
         return None
     return None
+
+
+def _scope(root: Token, noun: Token | None, verb: Token | None, reading: Reading) -> None:
+    """What keeps this quantity apart from others of its kind: where ("in China", "abroad") and
+    which part ("the final training run", "a Series C round")."""
+    where = []
+    for t in (root, *([noun] if noun is not None else [])):
+        for child in t.children:
+            if child.dep_ == "prep" and child.lower_ == "in":
+                where += [f"in {g.text}" for g in child.children if g.dep_ == "pobj" and g.ent_type_ in ("GPE", "LOC")]
+            elif child.dep_ == "advmod" and child.lower_ in PLACES:
+                where.append(child.lower_)
+    part = ""
+    x = noun or root
+    for _ in range(MAX_STEPS):
+        if x.pos_ == "NOUN" and x.lemma_.lower() in PARTS:
+            part = " ".join(t.text for t in x.subtree if t.i <= x.i and t.dep_ != "det" and not t.like_num
+                            and t.pos_ != "PRON" and t.dep_ != "poss").strip()
+            break
+        if x.head is x or x.pos_ in VERBS:
+            break
+        x = x.head
+    if not part and verb is not None:  # "raised $2B in a Series C round"
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ == "in" and 0 < child.i - root.i <= 4:
+                for g in child.children:
+                    if g.dep_ == "pobj" and g.lemma_.lower() in PARTS:
+                        part = " ".join(t.text for t in g.subtree if t.dep_ != "det" and t.i <= g.i)
+    found = [s for s in (*where, part) if s]
+    if found and not reading.scope:
+        reading.scope = "; ".join(found)[:200]
 
 
 def _comparisons(span: Span, noun: Token | None, reading: Reading) -> None:

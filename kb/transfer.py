@@ -8,6 +8,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Table, func, select, text
+from sqlalchemy.types import TypeDecorator, TypeEngine
 from sqlalchemy.engine import Connection
 
 from kb.db import metadata
@@ -77,6 +78,8 @@ def _check(column, value: Any, where: str) -> Any:
     """`value` as the column will store it, or LoadError: the same rule on SQLite and on PostgreSQL,
     so a dump that loads into one loads into the other."""
     kind = column.type
+    if isinstance(kind, TypeDecorator):   # SQLModel's AutoString wraps a String of the same length
+        kind = kind.impl if isinstance(kind.impl, TypeEngine) else kind.impl()
     name = column.name
     if value is None:
         if not column.nullable and not column.primary_key:

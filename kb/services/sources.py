@@ -104,7 +104,7 @@ def _source_values(session: Session, fields: SourceFields, source: Source | None
         raise InvalidInput(errors)
     return {
         "title": fields.title.strip(), "kind": fields.kind, "publisher": fields.publisher.strip(),
-        "author": fields.author.strip(), "url": url, "published": published,
+        "author": fields.author.strip(), "url": fields.url.strip(), "published": published,
         "date_precision": precision, "text": text, "content_hash": digest,
         "derived_from_id": fields.derived_from_id, "license": fields.license.strip(),
         "locator": fields.locator.strip(),

@@ -100,20 +100,13 @@ def test_a_dump_with_nan_text_is_refused_before_loading():
         parse_dump('{"kb_export": 1, "claim": [{"low": -Infinity}]}')
 
 
-def test_load_via_the_command_line_refuses_nan_and_writes_nothing(settings, engine, tmp_path, capsys):
-    import os
+def test_load_via_the_command_line_refuses_nan_and_writes_nothing(settings, engine, tmp_path, capsys,
+                                                                   monkeypatch):
     from kb.cli import main
     path = tmp_path / "dump.json"
     path.write_text('{"kb_export": 1, "entity": [], "claim": [{"id": 1, "low": NaN}]}', encoding="utf-8")
-    old = os.environ.get("KB_DATABASE_URL")
-    os.environ["KB_DATABASE_URL"] = settings.database_url
-    try:
-        assert main(["load", str(path)]) == 1
-    finally:
-        if old is None:
-            del os.environ["KB_DATABASE_URL"]
-        else:
-            os.environ["KB_DATABASE_URL"] = old
+    monkeypatch.setenv("KB_DATABASE_URL", settings.database_url)
+    assert main(["load", str(path)]) == 1
     assert "NaN" in capsys.readouterr().err and _count(engine, Claim) == 0
 
 

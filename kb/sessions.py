@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, select
 
 from kb.models import LoginSession, User
-from kb.models.base import utcnow
+from kb.models.base import as_utc, utcnow
 
 # Writing last_seen_at on every request would make each page a write; a minute's slack is harmless.
 TOUCH_AFTER = timedelta(seconds=60)
@@ -29,11 +29,6 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for timezone-aware columns; kb stores UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def start_session(*, session: Session, user: User, address: str = "") -> str:
     """A new session for `user`; returns the token for the cookie (only its digest is stored)."""
     token = secrets.token_urlsafe(32)
@@ -49,7 +44,7 @@ def active_user(*, session: Session, token: str, lifetimes: Lifetimes,
     row = session.exec(select(LoginSession).where(LoginSession.token_hash == _digest(token))).first()
     if row is None:
         return None
-    created, seen = _aware(row.created_at), _aware(row.last_seen_at)
+    created, seen = as_utc(row.created_at), as_utc(row.last_seen_at)
     if now - created > lifetimes.absolute or now - seen > lifetimes.idle:
         session.delete(row)
         return None

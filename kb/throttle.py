@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from kb.models import LoginAttempt
-from kb.models.base import utcnow
+from kb.models.base import as_utc, utcnow
 
 
 @dataclass(frozen=True)
@@ -24,11 +24,6 @@ def _key(username: str) -> str:
     return username.strip().casefold()[:80]
 
 
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for timezone-aware columns; kb stores UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def retry_after(*, session: Session, username: str, address: str, policy: ThrottlePolicy = ThrottlePolicy(),
                 now: datetime | None = None) -> int:
     """Seconds until another attempt is allowed; 0 when allowed now."""
@@ -38,7 +33,7 @@ def retry_after(*, session: Session, username: str, address: str, policy: Thrott
     count, oldest = session.execute(select(func.count(), func.min(LoginAttempt.at)).where(*recent)).one()
     if count < policy.max_failures:
         return 0
-    return max(1, int((policy.window - (now - _aware(oldest))).total_seconds()) + 1)
+    return max(1, int((policy.window - (now - as_utc(oldest))).total_seconds()) + 1)
 
 
 def record_failure(*, session: Session, username: str, address: str, policy: ThrottlePolicy = ThrottlePolicy(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Table, func, select, text
@@ -12,6 +12,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 from sqlalchemy.engine import Connection
 
 from kb.db import metadata
+from kb.models.base import as_utc
 from kb.textcheck import BadText, check_value
 import kb.models  # noqa: F401  (registers the tables)
 
@@ -38,15 +39,10 @@ def _self_references(table: Table) -> list[str]:
     return [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
 
 
-def _utc(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes for timezone-aware columns; kb stores UTC everywhere.
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
-
-
 def _to_json(value: Any) -> Any:
     # One spelling from either database, so an export from SQLite and one from PostgreSQL compare equal.
     if isinstance(value, datetime):
-        return _utc(value).isoformat()
+        return as_utc(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value
@@ -87,7 +83,7 @@ def _check(column, value: Any, where: str) -> Any:
         return None
     try:
         if isinstance(kind, DateTime):
-            return _utc(datetime.fromisoformat(value))
+            return as_utc(datetime.fromisoformat(value))
         if isinstance(kind, Date):
             return date.fromisoformat(value)
     except (TypeError, ValueError):

@@ -1,12 +1,8 @@
-"""Accounts: argon2 password hashes, users and roles, and login throttling."""
+"""Accounts: argon2 password hashes, users and roles."""
 
 from __future__ import annotations
 
 import re
-import threading
-import time
-from collections import deque
-from dataclasses import dataclass, field
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -15,6 +11,7 @@ from sqlmodel import Session, select
 from kb.models import Role, User
 from kb.services.errors import InvalidInput
 from kb.services.history import record_event, snapshot
+from kb.sessions import end_user_sessions
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
@@ -80,7 +77,11 @@ def create_user(*, session: Session, username: str, password: str, role: str | R
 
 def update_user(*, session: Session, user: User, actor_id: int | None, role: str | None = None,
                 is_active: bool | None = None, password: str | None = None) -> User:
-    """Change a user's role, activity or password, recording who did it (never the password)."""
+    """Change a user's role, activity or password, recording who did it (never the password).
+
+    Any of these changes ends the user's sessions: what they were allowed to do when they logged in
+    no longer holds.
+    """
     before = snapshot(user)
     if role is not None:
         user.role = parse_role(role).value
@@ -92,8 +93,11 @@ def update_user(*, session: Session, user: User, actor_id: int | None, role: str
         note = "password changed"
     session.add(user)
     session.flush()
+    after = snapshot(user)
+    if password or after["role"] != before["role"] or after["is_active"] != before["is_active"]:
+        end_user_sessions(session=session, user_id=user.id)
     record_event(session, object_type="user", object_id=user.id, action="edit", actor_id=actor_id,
-                 note=note, before=before, after=snapshot(user))
+                 note=note, before=before, after=after)
     return user
 
 
@@ -109,47 +113,3 @@ def authenticate(*, session: Session, username: str, password: str) -> User | No
         user.password_hash = _hasher.hash(password)
         session.add(user)
     return user
-
-
-@dataclass
-class LoginThrottle:
-    """Refuses logins for a username from one address after repeated failures in a window.
-
-    Kept in memory: kb serves from one process, and a restart forgetting failures is harmless.
-    """
-
-    max_failures: int = 5
-    window_seconds: float = 15 * 60
-    clock: object = time.monotonic
-    _failures: dict[tuple[str, str], deque] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def _key(self, username: str, address: str) -> tuple[str, str]:
-        return (username.strip().casefold(), address)
-
-    def _recent(self, key: tuple[str, str]) -> deque:
-        now = self.clock()
-        times = self._failures.setdefault(key, deque())
-        while times and now - times[0] > self.window_seconds:
-            times.popleft()
-        if not times:
-            del self._failures[key]
-        return times
-
-    def retry_after(self, username: str, address: str) -> int:
-        """Seconds until another attempt is allowed; 0 when allowed now."""
-        with self._lock:
-            times = self._recent(self._key(username, address))
-            if len(times) < self.max_failures:
-                return 0
-            return max(1, int(self.window_seconds - (self.clock() - times[0])) + 1)
-
-    def failed(self, username: str, address: str) -> None:
-        with self._lock:
-            key = self._key(username, address)
-            self._recent(key)
-            self._failures.setdefault(key, deque()).append(self.clock())
-
-    def succeeded(self, username: str, address: str) -> None:
-        with self._lock:
-            self._failures.pop(self._key(username, address), None)

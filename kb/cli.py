@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from kb.config import Settings, SettingsError, settings_from_env
+from kb.textcheck import BadText
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {}
 
@@ -94,7 +96,10 @@ def cmd_serve(args, settings: Settings) -> int:
     from kb.migrate import is_empty, upgrade
     from kb.seeds import load_seeds
     from kb.web.app import create_app
-    settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port)
+    settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port,
+                       workers=args.workers or settings.workers)
+    if settings.workers < 1:
+        raise CommandError("--workers must be at least 1")
     engine = _engine(settings)
     _check_connection(engine)
     if is_empty(engine):
@@ -106,9 +111,27 @@ def cmd_serve(args, settings: Settings) -> int:
     else:
         upgrade(engine)
     engine.dispose()
-    print(f"kb is serving at http://{settings.host}:{settings.port}")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+    workers = f" with {settings.workers} workers" if settings.workers > 1 else ""
+    print(f"kb is serving at http://{settings.host}:{settings.port}{workers}")
+    # proxy_headers=False: which X-Forwarded-For to believe is kb's decision (KB_TRUSTED_PROXIES).
+    options = dict(host=settings.host, port=settings.port, log_level="warning", proxy_headers=False,
+                   server_header=False)
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings), **options)
+    else:
+        # Each worker process builds its own app (and engine) from the environment.
+        os.environ.update(_environment(settings))
+        uvicorn.run("kb.web.app:create_app", factory=True, workers=settings.workers, **options)
     return 0
+
+
+def _environment(settings: Settings) -> dict[str, str]:
+    """The settings as KB_* variables, for worker processes that read them afresh."""
+    return {"KB_DATABASE_URL": settings.database_url, "KB_SECRET_KEY": settings.secret_key,
+            "KB_ENV": settings.environment, "KB_HOST": settings.host, "KB_PORT": str(settings.port),
+            "KB_WORKERS": str(settings.workers), "KB_TRUSTED_PROXIES": ",".join(settings.trusted_proxies),
+            "KB_SESSION_IDLE_HOURS": str(settings.session_idle_hours),
+            "KB_SESSION_MAX_DAYS": str(settings.session_max_days), "KB_CORPUS_DIR": str(settings.corpus_dir)}
 
 
 @command("export")
@@ -143,16 +166,18 @@ def _write(payload: str, out: str | None) -> None:
 @command("load")
 def cmd_load(args, settings: Settings) -> int:
     from kb.migrate import upgrade
-    from kb.transfer import LoadError, load_data
+    from kb.transfer import LoadError, load_data, parse_dump
     path = Path(args.path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = parse_dump(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CommandError(f"{path}: no such file") from None
     except UnicodeDecodeError as exc:
         raise CommandError(f"{path}: not UTF-8 text ({exc.reason})") from None
     except json.JSONDecodeError as exc:
         raise CommandError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except LoadError as exc:
+        raise CommandError(f"{path}: {exc}; nothing was loaded") from None
     engine = _engine(settings)
     _check_connection(engine)
     upgrade(engine)
@@ -184,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the web app (migrates and seeds an empty database first)")
     p.add_argument("--host", help="address to bind (default KB_HOST or 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default KB_PORT or 8000)")
+    p.add_argument("--workers", type=int, help="worker processes (default KB_WORKERS or 1); they share the "
+                                               "database, sessions and login throttle")
     p = sub.add_parser("export", help="export the knowledge base")
     p.add_argument("--format", choices=["json", "csv", "claimreview"], default="json")
     p.add_argument("--out", metavar="PATH", help="write here instead of standard output")
@@ -222,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except SQLAlchemyError as exc:
         print(f"error: database: {str(exc).splitlines()[0]}", file=sys.stderr)
+        return 1
+    except BadText as exc:
+        print(f"error: {exc}; nothing was written", file=sys.stderr)
         return 1
     except Exception as exc:
         from kb.seeds import SeedError

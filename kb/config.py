@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -9,6 +10,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET = "development-only-secret-key-change-me"
+MIN_SECRET_BYTES = 32
 
 
 class SettingsError(ValueError):
@@ -37,6 +39,14 @@ class Settings:
     """The curated seed files."""
     max_upload_bytes: int = 10 * 1024 * 1024
     """Largest article accepted by the ingest form."""
+    workers: int = 1
+    """Processes `serve` starts; they share the database, sessions and login throttle."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses or networks of reverse proxies whose X-Forwarded-For names the real client."""
+    session_idle_hours: float = 12
+    """A session unused this long ends."""
+    session_max_days: float = 14
+    """A session ends this long after login, used or not."""
 
     @property
     def is_sqlite(self) -> bool:
@@ -50,6 +60,20 @@ class Settings:
         """Refuse settings that would be unsafe or cannot work."""
         if not self.is_development and self.secret_key == DEV_SECRET:
             raise SettingsError("KB_SECRET_KEY must be set when KB_ENV is not development or test")
+        if not self.is_development and len(self.secret_key.encode()) < MIN_SECRET_BYTES:
+            raise SettingsError(f"KB_SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes outside development "
+                                f"(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)")
+        if self.environment not in ("development", "test", "production"):
+            raise SettingsError(f"KB_ENV must be development, test or production, not {self.environment!r}")
+        if self.workers < 1:
+            raise SettingsError("KB_WORKERS must be at least 1")
+        if self.session_idle_hours <= 0 or self.session_max_days <= 0:
+            raise SettingsError("KB_SESSION_IDLE_HOURS and KB_SESSION_MAX_DAYS must be positive")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise SettingsError(f"KB_TRUSTED_PROXIES: {proxy!r} is not an address or network") from None
         scheme = self.database_url.split(":", 1)[0]
         if scheme not in ("sqlite", "postgresql", "postgresql+psycopg"):
             raise SettingsError(
@@ -78,6 +102,15 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
             values["port"] = int(env["KB_PORT"])
         except ValueError:
             raise SettingsError(f"KB_PORT must be a number, not {env['KB_PORT']!r}") from None
+    for name, key, kind in (("KB_WORKERS", "workers", int), ("KB_SESSION_IDLE_HOURS", "session_idle_hours", float),
+                            ("KB_SESSION_MAX_DAYS", "session_max_days", float)):
+        if env.get(name):
+            try:
+                values[key] = kind(env[name])
+            except ValueError:
+                raise SettingsError(f"{name} must be a number, not {env[name]!r}") from None
+    if env.get("KB_TRUSTED_PROXIES"):
+        values["trusted_proxies"] = tuple(p.strip() for p in env["KB_TRUSTED_PROXIES"].split(",") if p.strip())
     if env.get("KB_CORPUS_DIR"):
         values["corpus_dir"] = Path(env["KB_CORPUS_DIR"])
     return Settings(**values).check()

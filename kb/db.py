@@ -12,6 +12,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlmodel import Session, SQLModel, create_engine
 
 from kb.config import Settings, SettingsError
+from kb.textcheck import check_text
 
 # Named constraints make migrations reviewable and let SQLite batch mode drop them by name.
 NAMING_CONVENTION = {
@@ -34,6 +35,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _refuse_bad_text(conn, cursor, statement, parameters, context, executemany) -> None:
+    """The last line of kb.textcheck's rule: no control character reaches either database.
+
+    Edges (forms, CSV, load, URLs) check first and name the field; this catches whatever path
+    they missed, so SQLite never keeps what PostgreSQL would refuse.
+    """
+    rows = parameters if executemany else [parameters]
+    for row in rows if isinstance(rows, (list, tuple)) else [rows]:
+        if isinstance(row, dict):
+            named = [(f"the value for {key}", value) for key, value in row.items()]
+        else:
+            named = [("a value", value) for value in (row if isinstance(row, (list, tuple)) else [row])]
+        for where, value in named:
+            if isinstance(value, str):
+                check_text(value, where)
+
+
 def make_engine(settings: Settings) -> Engine:
     """An engine for the settings' database; SQLite gets foreign keys, WAL and a busy timeout."""
     try:
@@ -45,8 +63,10 @@ def make_engine(settings: Settings) -> Engine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    event.listen(engine, "before_cursor_execute", _refuse_bad_text)
+    return engine
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from enum import Enum
 
 from kb import numbers
@@ -86,9 +87,23 @@ class _Raw:
     word: str = ""
 
 
+# One sign rule: a minus before or after the currency symbol means the same ("-$5M", "$-5M").
+_SIGN_AFTER_SYMBOL = re.compile(r"^(\s*)(US\$|\$|¥|€)\s?([-−])(?=\d)")
+# A literal in scientific notation, which is where a float can silently become 0.
+_E_NOTATION = re.compile(r"\d+(?:\.\d*)?[eE][-+]?\d+")
+
+
+def _underflows(text: str) -> bool:
+    """Whether a number written in `text` is too small for a float and would be stored as 0."""
+    return any(float(m.group()) == 0 and Decimal(m.group()) != 0 for m in _E_NOTATION.finditer(text))
+
+
 def parse_figure(text: str, unit_hint: str | None = None) -> Figure | Unparsed:
     """Read one quantity; unit_hint (the attribute's canonical unit) settles bare numbers."""
-    found = parse_figures(text, unit_hint)
+    if isinstance(text, str) and _underflows(text):
+        return Unparsed(text, "a number too small to hold (it would become 0)")
+    signed = _SIGN_AFTER_SYMBOL.sub(r"\1\3\2", text) if isinstance(text, str) else text
+    found = parse_figures(signed, unit_hint)
     if isinstance(found, Unparsed):
         return found
     if len(found) > 1:

@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 import json
+import math
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Table, func, select, text
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Table, func, select, text
+from sqlalchemy.types import TypeDecorator, TypeEngine
 from sqlalchemy.engine import Connection
 
 from kb.db import metadata
+from kb.models.base import as_utc
+from kb.textcheck import BadText, check_value
 import kb.models  # noqa: F401  (registers the tables)
 
 FORMAT_VERSION = 1
+# PostgreSQL's INTEGER; SQLite would take more, and then the dump could not move.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
 
 class LoadError(ValueError):
     """A dump cannot be loaded; nothing was written."""
 
 
+# Sign-in sessions and failed logins belong to the running site, not to the knowledge base: a dump
+# leaves them out, and loading one signs nobody in.
+TRANSIENT = frozenset({"loginsession", "loginattempt"})
+
+
 def _tables() -> list[Table]:
-    return [t for t in metadata.sorted_tables]
+    return [t for t in metadata.sorted_tables if t.name not in TRANSIENT]
 
 
 def _self_references(table: Table) -> list[str]:
@@ -29,7 +40,10 @@ def _self_references(table: Table) -> list[str]:
 
 
 def _to_json(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
+    # One spelling from either database, so an export from SQLite and one from PostgreSQL compare equal.
+    if isinstance(value, datetime):
+        return as_utc(value).isoformat()
+    if isinstance(value, date):
         return value.isoformat()
     return value
 
@@ -44,25 +58,63 @@ def export_data(connection: Connection) -> dict[str, Any]:
 
 
 def export_json(connection: Connection) -> str:
-    return json.dumps(export_data(connection), ensure_ascii=False, indent=1, sort_keys=True)
+    return json.dumps(export_data(connection), ensure_ascii=False, indent=1, sort_keys=True, allow_nan=False)
+
+
+def _no_constants(name: str):
+    raise LoadError(f"the dump holds {name}, which is not a number kb stores")
+
+
+def parse_dump(text: str) -> Any:
+    """A dump's JSON, refusing NaN and Infinity (Python's json would read them; no database agrees)."""
+    return json.loads(text, parse_constant=_no_constants)
+
+
+def _check(column, value: Any, where: str) -> Any:
+    """`value` as the column will store it, or LoadError: the same rule on SQLite and on PostgreSQL,
+    so a dump that loads into one loads into the other."""
+    kind = column.type
+    if isinstance(kind, TypeDecorator):   # SQLModel's AutoString wraps a String of the same length
+        kind = kind.impl if isinstance(kind.impl, TypeEngine) else kind.impl()
+    name = column.name
+    if value is None:
+        if not column.nullable and not column.primary_key:
+            raise LoadError(f"{where}: column {name} cannot be empty")
+        return None
+    try:
+        if isinstance(kind, DateTime):
+            return as_utc(datetime.fromisoformat(value))
+        if isinstance(kind, Date):
+            return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise LoadError(f"{where}: column {name} holds {value!r}, not an ISO date") from None
+    if isinstance(kind, Boolean):
+        if not isinstance(value, bool):
+            raise LoadError(f"{where}: column {name} holds {value!r}, not true or false")
+    elif isinstance(kind, Integer):
+        if isinstance(value, bool) or not isinstance(value, int) or not INT_MIN <= value <= INT_MAX:
+            raise LoadError(f"{where}: column {name} holds {value!r}, not a whole number that fits")
+    elif isinstance(kind, Float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise LoadError(f"{where}: column {name} holds {value!r}, not a finite number")
+    elif isinstance(kind, String):   # Text and AutoString too
+        if not isinstance(value, str):
+            raise LoadError(f"{where}: column {name} holds {value!r}, not text")
+        if kind.length and len(value) > kind.length:
+            raise LoadError(f"{where}: column {name} holds {len(value)} characters, more than its "
+                            f"{kind.length}")
+    try:
+        check_value(value, f"{where}: column {name}")
+    except BadText as exc:
+        raise LoadError(str(exc)) from None
+    return value
 
 
 def _from_json(table: Table, row: dict[str, Any], where: str) -> dict[str, Any]:
     unknown = set(row) - set(table.c.keys())
     if unknown:
         raise LoadError(f"{where}: unknown columns {sorted(unknown)}")
-    out = {}
-    for name, value in row.items():
-        column_type = table.c[name].type
-        try:
-            if value is not None and isinstance(column_type, DateTime):
-                value = datetime.fromisoformat(value)
-            elif value is not None and isinstance(column_type, Date):
-                value = date.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise LoadError(f"{where}: column {name} holds {value!r}, not an ISO date") from None
-        out[name] = value
-    return out
+    return {name: _check(table.c[name], value, where) for name, value in row.items()}
 
 
 def load_data(connection: Connection, data: Any) -> dict[str, int]:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import replace
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from litestar.testing import TestClient
 from sqlmodel import Session, select
 
-from kb.auth import LoginThrottle, authenticate, create_user, hash_password, verify_password
+from kb.auth import authenticate, create_user, hash_password, verify_password
+from kb.throttle import ThrottlePolicy, clear_failures, record_failure, retry_after
 from kb.models import Event, User
 from kb.services.errors import InvalidInput
 from kb.transfer import export_json, load_data
@@ -110,20 +112,21 @@ def test_login_is_throttled_per_username_and_address(session, client):
                        follow_redirects=False).status_code == 303
 
 
-def test_throttle_forgets_failures_after_its_window():
-    now = [1000.0]
-    throttle = LoginThrottle(max_failures=3, window_seconds=60, clock=lambda: now[0])
+def test_throttle_forgets_failures_after_its_window(session):
+    now = datetime(2026, 1, 1, 12, 0, tzinfo=timezone.utc)
+    policy = ThrottlePolicy(max_failures=3, window=timedelta(seconds=60))
     for _ in range(3):
-        assert throttle.retry_after("ada", "10.0.0.1") == 0
-        throttle.failed("ada", "10.0.0.1")
-    assert throttle.retry_after("ada", "10.0.0.1") > 0
-    assert throttle.retry_after("ADA", "10.0.0.1") > 0  # usernames fold case
-    assert throttle.retry_after("ada", "10.0.0.2") == 0
-    now[0] += 61
-    assert throttle.retry_after("ada", "10.0.0.1") == 0
-    throttle.failed("ada", "10.0.0.1")
-    throttle.succeeded("ada", "10.0.0.1")
-    assert throttle.retry_after("ada", "10.0.0.1") == 0
+        assert retry_after(session=session, username="ada", address="10.0.0.1", policy=policy, now=now) == 0
+        record_failure(session=session, username="ada", address="10.0.0.1", policy=policy, now=now)
+    session.commit()
+    assert retry_after(session=session, username="ada", address="10.0.0.1", policy=policy, now=now) > 0
+    assert retry_after(session=session, username="ADA", address="10.0.0.1", policy=policy, now=now) > 0
+    assert retry_after(session=session, username="ada", address="10.0.0.2", policy=policy, now=now) == 0
+    later = now + timedelta(seconds=61)
+    assert retry_after(session=session, username="ada", address="10.0.0.1", policy=policy, now=later) == 0
+    record_failure(session=session, username="ada", address="10.0.0.1", policy=policy, now=later)
+    clear_failures(session=session, username="ada", address="10.0.0.1")
+    assert retry_after(session=session, username="ada", address="10.0.0.1", policy=policy, now=later) == 0
 
 
 def test_logout_is_a_post_with_a_token(session, client):

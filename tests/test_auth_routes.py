@@ -141,6 +141,7 @@ ROUTES = [
     Route("GET", "/users", ADMIN),
     Route("POST", "/users", ADMIN, constant(username="newbie", password="long enough pw", role="editor")),
     Route("POST", "/users/{reader}", ADMIN, constant(role="editor")),
+    Route("POST", "/users/{reader}/sessions", ADMIN, constant()),
 ]
 # Routes any visitor may use; they still need a CSRF token (tested in test_auth.py).
 OPEN = {"POST /login", "POST /logout"}

@@ -11,7 +11,8 @@ from decimal import Decimal, InvalidOperation
 # significant one say nothing about how well the value is known.
 MAX_SIGNIFICANT = 6
 
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# ASCII digits only, as the claim form reads them: "７０００" is refused in both places.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
 
 
 class CellError(ValueError):
@@ -20,7 +21,7 @@ class CellError(ValueError):
 
 def number(text: str) -> tuple[float, float]:
     """(value, precision): precision is half a unit of the last significant digit written."""
-    raw = text.strip().replace(",", "") if re.fullmatch(r"[\d,]+(\.\d+)?", text.strip()) else text.strip()
+    raw = text.strip().replace(",", "") if re.fullmatch(r"[\d,]+(\.\d+)?", text.strip(), re.ASCII) else text.strip()
     if not _NUMBER.fullmatch(raw):
         raise CellError(f"{text!r} is not a number")
     try:
@@ -30,6 +31,8 @@ def number(text: str) -> tuple[float, float]:
     value = float(dec)
     if not math.isfinite(value):
         raise CellError(f"{text!r} is not a finite number")
+    if value == 0 and dec != 0:
+        raise CellError(f"{text!r} is too small to store (it would become 0)")
     if value == 0:
         return 0.0, 0.0
     digits = dec.normalize().as_tuple()

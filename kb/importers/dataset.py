@@ -283,7 +283,7 @@ class _Import:
 def import_dataset(*, session: Session, spec: Dataset, path: Path,
                    progress: Progress | None = None) -> ImportReport:
     """Import one dataset file; bad rows and cells are reported and everything else is kept."""
-    header, rows, errors = read_table(path, spec.required)
+    header, rows, errors = read_table(path, spec.required, spec.read)
     report = ImportReport(dataset=spec.name, path=str(path), rows=len(rows) + len(errors), errors=errors)
     report.snapshot_date = _snapshot(path, spec, rows)
     job = _Import(session, spec, path, report, progress)

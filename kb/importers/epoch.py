@@ -48,6 +48,12 @@ class Dataset:
     def required(self) -> tuple[str, ...]:
         return (self.identity, self.maker)
 
+    @property
+    def read(self) -> tuple[str, ...]:
+        """Every column whose cells kb stores or parses (the others, notes and abstracts, are never read)."""
+        optional = (self.confidence, self.hardware, self.snapshot_column)
+        return (*self.required, *(h for h in optional if h), *(h for c in self.columns for h in c.headers))
+
 
 PUBLISHER = "Epoch AI"
 LICENSE = "CC BY 4.0"

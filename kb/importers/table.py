@@ -7,6 +7,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from kb.textcheck import problem_in
+
 
 class DatasetError(ValueError):
     """The file as a whole cannot be imported; nothing was written."""
@@ -23,8 +25,13 @@ class Row:
         return f"row {self.number} (line {self.line})"
 
 
-def read_table(path: Path, required: tuple[str, ...]) -> tuple[list[str], list[Row], list[str]]:
-    """(header, usable rows, errors): rows with too many or too few cells are reported, not read."""
+def read_table(path: Path, required: tuple[str, ...],
+               read: tuple[str, ...] | None = None) -> tuple[list[str], list[Row], list[str]]:
+    """(header, usable rows, errors): rows with too many or too few cells are reported, not read.
+
+    So is a row with a control character (kb.textcheck) in a column the importer reads (`read`,
+    every column by default): on any database, the row is refused with where it was.
+    """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -71,5 +78,9 @@ def read_table(path: Path, required: tuple[str, ...]) -> tuple[list[str], list[R
                           f"(missing from {short[0]!r} on); the row is garbled and was not imported")
             continue
         row.cells = {k: v.strip() for k, v in cells.items()}
+        bad = next(((h, problem_in(row.cells[h])) for h in (read or header) if problem_in(row.cells.get(h, ""))), None)
+        if bad:
+            errors.append(f"{row.where}, column {bad[0]!r}: {bad[1]}; the row was not imported")
+            continue
         rows.append(row)
     return header, rows, errors

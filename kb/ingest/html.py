@@ -81,7 +81,16 @@ def _owning_table(row: LexborNode) -> int | None:
 
 
 def _walk(node: LexborNode, out: _Writer) -> None:
-    for child in node.iter(include_text=True):
+    """Depth first with a stack of its own, so markup nested thousands of elements deep is still read."""
+    stack = [(node.iter(include_text=True), False)]   # (children left, whether they close a block)
+    while stack:
+        children, closes_block = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if closes_block:
+                out.end_block()
+            continue
         tag = child.tag
         if tag == "-text":
             out.text(child.text_content or "")
@@ -92,10 +101,9 @@ def _walk(node: LexborNode, out: _Writer) -> None:
             _table(child, out)
         elif tag in BLOCKS:
             out.end_block()
-            _walk(child, out)
-            out.end_block()
+            stack.append((child.iter(include_text=True), True))
         elif tag not in ("-comment",):
-            _walk(child, out)
+            stack.append((child.iter(include_text=True), False))
 
 
 def html_to_text(markup: str) -> HtmlText:

@@ -53,8 +53,13 @@ def parse_claim_figure(text: str, attribute: Attribute):
     return parsed
 
 
-def claim_values(session: Session, fields: ClaimFields) -> dict[str, Any]:
-    """Column values for `fields`, or InvalidInput naming every field at fault."""
+def claim_values(session: Session, fields: ClaimFields, current: Claim | None = None) -> dict[str, Any]:
+    """Column values for `fields`, or InvalidInput naming every field at fault.
+
+    When an edit leaves the figure's text and attribute as `current` has them, the stored figure
+    stays as it is: curated seeds give values for text the parser cannot read ("week-long",
+    "mid-2023"), and re-saving a claim must neither fail on them nor change them.
+    """
     errors: dict[str, str] = {}
     for name, limit in LIMITS.items():
         if len(getattr(fields, name) or "") > limit:
@@ -76,7 +81,10 @@ def claim_values(session: Session, fields: ClaimFields) -> dict[str, Any]:
     if fields.method not in METHODS:
         errors["method"] = f"choose one of {', '.join(METHODS)}"
     figure = None
-    if attribute is not None and "figure_text" not in errors:
+    kept = bool(current is not None and current.figure_text
+                and fields.figure_text.strip() == current.figure_text.strip()
+                and attribute is not None and attribute.id == current.attribute_id)
+    if attribute is not None and "figure_text" not in errors and not kept:
         try:
             figure = parse_claim_figure(fields.figure_text, attribute)
         except InvalidInput as exc:
@@ -93,6 +101,10 @@ def claim_values(session: Session, fields: ClaimFields) -> dict[str, Any]:
     if figure is not None:
         values.update(figure_text=figure.text, low=figure.low, high=figure.high, unit=figure.unit,
                       bound=figure.bound.value, precision=figure.precision, method=fields.method)
+    elif kept:
+        values.update({k: getattr(current, k) for k in ("figure_text", "low", "high", "unit", "bound",
+                                                        "precision", "unparsed_reason")},
+                      method=fields.method if current.method else None)
     return values
 
 
@@ -170,7 +182,7 @@ def edit_claim(*, session: Session, claim_id: int, base_version: int, fields: Cl
                actor_id: int | None, note: str = "") -> Claim:
     """Change what a claim says; a stale `base_version` raises StaleEdit and changes nothing."""
     claim = get_claim(session, claim_id)
-    values = claim_values(session, fields)
+    values = claim_values(session, fields, current=claim)
     _versioned_change(session, claim, base_version=base_version, values=values, action="edit",
                       actor_id=actor_id, note=note)
     refresh_contradictions(session, [claim.id])

@@ -52,6 +52,14 @@ def parse_published(text: str, precision: str = "") -> tuple[date | None, str]:
     return value, precision or implied
 
 
+def check_url(url: str) -> str | None:
+    """Why a source URL is refused, or None: only web addresses, wherever a source is made."""
+    url = url.strip()
+    if url and not re.match(r"https?://\S+$", url, re.IGNORECASE):
+        return "use a full http:// or https:// address"
+    return None
+
+
 def content_hash(text: str | None) -> str | None:
     return None if text is None else hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -70,9 +78,9 @@ def _source_values(session: Session, fields: SourceFields, source: Source | None
             errors[name] = f"keep this under {limit} characters"
     if not fields.title.strip():
         errors["title"] = "give the source its title"
-    url = fields.url.strip()
-    if url and not re.match(r"https?://\S+$", url):
-        errors["url"] = "use a full http:// or https:// address"
+    url_problem = check_url(fields.url)
+    if url_problem:
+        errors["url"] = url_problem
     if fields.kind not in SOURCE_KINDS:
         errors["kind"] = f"choose one of {', '.join(SOURCE_KINDS)}"
     if fields.date_precision and fields.date_precision not in DATE_PRECISIONS:
@@ -96,7 +104,7 @@ def _source_values(session: Session, fields: SourceFields, source: Source | None
         raise InvalidInput(errors)
     return {
         "title": fields.title.strip(), "kind": fields.kind, "publisher": fields.publisher.strip(),
-        "author": fields.author.strip(), "url": url, "published": published,
+        "author": fields.author.strip(), "url": fields.url.strip(), "published": published,
         "date_precision": precision, "text": text, "content_hash": digest,
         "derived_from_id": fields.derived_from_id, "license": fields.license.strip(),
         "locator": fields.locator.strip(),

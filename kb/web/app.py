@@ -7,13 +7,15 @@ import gc
 from litestar import Litestar
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from kb.config import PROJECT_ROOT, Settings, get_settings
 from kb.db import make_engine
 from kb.nlp.language import check_installed
-from kb.web import auth, errors, templating
+from kb.web import auth, edge, errors, templating
 from kb.web.controllers import discover
 from kb.web.deps import provide_session
 from kb.web.registration import SingleThreadWrap
@@ -54,7 +56,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     def on_shutdown(app: Litestar) -> None:
         engine.dispose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *discover(),
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
@@ -70,8 +72,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
             directory=TEMPLATE_DIR, engine=JinjaTemplateEngine,
             engine_callback=lambda engine: _template_helpers(engine, settings),
         ),
+        # The document only: a viewer would load scripts from elsewhere, which the CSP forbids.
+        openapi_config=OpenAPIConfig(title="kb", version="1", render_plugins=[JsonRenderPlugin()]),
+        before_request=edge.check_request,
         plugins=[SingleThreadWrap()],
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
         debug=False,
     )
+    app.asgi_handler = edge.Edge(app.asgi_handler, https=not settings.is_development)
+    return app

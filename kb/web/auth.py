@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -20,16 +21,16 @@ from litestar.response import Redirect, Template
 from litestar.types import ASGIApp, Receive, Scope, Scopes, Send
 from litestar.enums import ScopeType
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from kb.auth import role_at_least
 from kb.config import Settings
-from kb.models import Role, User
+from kb.db import session_scope
+from kb.models import Role
+from kb.sessions import Lifetimes, active_user
 
 SESSION_COOKIE = "kb_session"
 CSRF_COOKIE = "kb_csrf"
 CSRF_FIELD = "_csrf_token"
-SESSION_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def session_config(settings: Settings) -> CookieBackendConfig:
     return CookieBackendConfig(
         secret=_derive(settings.secret_key, "kb-session"),
         key=SESSION_COOKIE,
-        max_age=SESSION_DAYS * 24 * 3600,
+        max_age=int(settings.session_max_days * 24 * 3600),
         httponly=True,
         samesite="lax",
         secure=not settings.is_development,
@@ -71,33 +72,35 @@ def csrf_config(settings: Settings) -> CSRFConfig:
     )
 
 
-def password_fingerprint(password_hash: str) -> str:
-    """Stored in the session so that changing a password ends the other sessions."""
-    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+def lifetimes(settings: Settings) -> Lifetimes:
+    return Lifetimes(idle=timedelta(hours=settings.session_idle_hours),
+                     absolute=timedelta(days=settings.session_max_days))
 
 
-def _load_user(engine: Engine, user_id: int, fingerprint: str) -> CurrentUser | None:
-    with Session(engine) as session:
-        user = session.get(User, user_id)
-        if user is None or not user.is_active:
-            return None
-        if not hmac.compare_digest(password_fingerprint(user.password_hash), fingerprint):
+def _load_user(engine: Engine, token: str, limits: Lifetimes) -> CurrentUser | None:
+    with session_scope(engine) as session:
+        user = active_user(session=session, token=token, lifetimes=limits)
+        if user is None:
             return None
         return CurrentUser(id=user.id, username=user.username, role=Role(user.role))
 
 
 class CurrentUserMiddleware(ASGIMiddleware):
-    """Sets scope["user"] to the signed-in CurrentUser, or None for anonymous visitors."""
+    """Sets scope["user"] to the signed-in CurrentUser, or None for anonymous visitors.
+
+    The cookie only names a session; the session's row decides, so logout and account changes
+    take effect on the next request, in every worker.
+    """
 
     scopes: Scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         data = scope.get("session")
         user = None
-        if isinstance(data, dict) and isinstance(data.get("user_id"), int):
-            engine = scope["litestar_app"].state.engine
+        if isinstance(data, dict) and isinstance(data.get("sid"), str):
+            state = scope["litestar_app"].state
             user = await anyio.to_thread.run_sync(
-                _load_user, engine, data["user_id"], str(data.get("auth", ""))
+                _load_user, state.engine, data["sid"], lifetimes(state.settings)
             )
         scope["user"] = user
         await next_app(scope, receive, send)
@@ -112,10 +115,16 @@ async def provide_current_user(request: Request) -> CurrentUser | None:
     return current_user_of(request)
 
 
-def sign_in(request: Request, user: User) -> None:
-    """Start a fresh session for `user` (a new cookie, so nothing from before login carries over)."""
+def sign_in(request: Request, token: str) -> None:
+    """Put a new session's token in a fresh cookie (nothing from before login carries over)."""
     request.clear_session()
-    request.set_session({"user_id": user.id, "auth": password_fingerprint(user.password_hash)})
+    request.set_session({"sid": token})
+
+
+def session_token(request: Request) -> str | None:
+    data = request.session if "session" in request.scope else None
+    token = data.get("sid") if isinstance(data, dict) else None
+    return token if isinstance(token, str) else None
 
 
 def sign_out(request: Request) -> None:

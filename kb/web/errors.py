@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
+
+from kb.textcheck import BadText
 
 log = logging.getLogger("kb.web")
 
@@ -33,6 +35,11 @@ def bad_request(request: Request, exc: HTTPException) -> Response:
     return Template("errors/400.html", context={"detail": exc.detail, "extra": extra or []}, status_code=400)
 
 
+def bad_text(request: Request, exc: BadText) -> Response:
+    """Text kb refuses to store (kb.textcheck), from a form, an upload or the URL: a 400 that says where."""
+    return bad_request(request, ValidationException(detail=f"{exc.where} {exc.problem}; nothing was saved"))
+
+
 def server_error(request: Request, exc: Exception) -> Response:
     log.exception("error serving %s", request.url.path, exc_info=exc)
     if _wants_json(request):
@@ -41,4 +48,4 @@ def server_error(request: Request, exc: Exception) -> Response:
     return Template("errors/500.html", context={}, status_code=500)
 
 
-EXCEPTION_HANDLERS = {404: not_found, 400: bad_request, 500: server_error}
+EXCEPTION_HANDLERS = {404: not_found, 400: bad_request, 500: server_error, BadText: bad_text}

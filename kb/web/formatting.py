@@ -19,10 +19,13 @@ BOUND_WORDS = {
 
 
 def compact_number(value: float) -> str:
-    """3 significant digits with a scale letter: 5500000 -> "5.5M", 0.14 -> "0.14"."""
+    """3 significant digits with a scale letter: 5500000 -> "5.5M", 0.14 -> "0.14"; extremes as 1.2e+308."""
     if value is None or math.isnan(value):
         return ""
     magnitude = abs(value)
+    if math.isinf(value) or magnitude >= 1e18 or 0 < magnitude < 1e-4:
+        # Past the scale letters (or below what six decimals show), digits would fill the page.
+        return f"{value:.3g}"
     for scale, letter in _SCALES:
         if magnitude >= scale:
             return _trim(value / scale) + letter
@@ -46,11 +49,12 @@ def format_value(value: float | None, unit: str | None) -> str:
             return date.fromordinal(int(value)).isoformat()
         except (ValueError, OverflowError):
             return str(value)
+    sign = "-" if value < 0 else ""   # "-$5M": the sign before the currency symbol, as it is written
     if unit and "/" in unit and unit.split("/")[0] in _CURRENCY:
         currency, per = unit.split("/", 1)
-        return f"{_CURRENCY[currency]}{compact_number(value)}/{per}"
+        return f"{sign}{_CURRENCY[currency]}{compact_number(abs(value))}/{per}"
     if unit in _CURRENCY:
-        return f"{_CURRENCY[unit]}{compact_number(value)}"
+        return f"{sign}{_CURRENCY[unit]}{compact_number(abs(value))}"
     if unit == "month" and value >= 24 and value % 12 == 0:
         return f"{_trim(value / 12)} years"
     suffix = _SUFFIXES.get(unit or "", f" {unit}" if unit else "")

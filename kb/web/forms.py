@@ -8,7 +8,9 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect, Template
 
+from kb.textcheck import check_text
 from kb.web.auth import safe_next
+from kb.web.edge import MAX_ID, parse_id
 
 # The annotation every form handler uses for its body.
 FormBody = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -23,6 +25,10 @@ class Form:
         self.data = dict(data or {})
         self.data.pop("_csrf_token", None)
         self.errors: dict[str, str] = {}
+        for name, value in self.data.items():
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, str):
+                    check_text(item, f"the field {name!r}")
 
     def text(self, name: str, default: str = "") -> str:
         value = self.data.get(name, default)
@@ -35,15 +41,14 @@ class Form:
         return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
 
     def number(self, name: str, *, label: str = "") -> int | None:
-        """An integer field; blank is None, anything else not a number is an error by the field."""
+        """An id or version field; blank is None, anything else not a number in range is an error by the field."""
         value = self.text(name).strip()
         if not value:
             return None
-        try:
-            return int(value)
-        except ValueError:
-            self.errors[name] = f"{label or name.replace('_', ' ')} must be a whole number"
-            return None
+        number = parse_id(value)
+        if number is None:
+            self.errors[name] = f"{label or name.replace('_', ' ')} must be a whole number from 1 to {MAX_ID}"
+        return number
 
     def flag(self, name: str) -> bool:
         return self.text(name) in ("1", "on", "true", "yes")

@@ -6,11 +6,14 @@ from dataclasses import dataclass
 
 from litestar.params import Parameter
 
+from kb.web.edge import MAX_ID
+
 MAX_PER_PAGE = 500
 DEFAULT_PER_PAGE = 50
 
 # Query parameters shared by every list handler; Litestar answers 400 outside these bounds.
-PageParam = Parameter(ge=1, default=1, description="Page number, from 1.")
+# Pages past MAX_ID would ask the database for an offset it cannot hold.
+PageParam = Parameter(ge=1, le=MAX_ID, default=1, description="Page number, from 1.")
 PerPageParam = Parameter(ge=1, le=MAX_PER_PAGE, default=DEFAULT_PER_PAGE,
                          description=f"Rows per page, at most {MAX_PER_PAGE}.")
 

@@ -1,14 +1,14 @@
 """attribute synonyms and status: an open vocabulary that ingestion can propose to
 
 Revision ID: c10a77e1b0c2
-Revises: 9b3f1e7c5d20
+Revises: b11a5e55f0a1
 Create Date: 2026-12-06 08:40:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "c10a77e1b0c2"
-down_revision = "9b3f1e7c5d20"
+down_revision = "b11a5e55f0a1"
 branch_labels = None
 depends_on = None
 

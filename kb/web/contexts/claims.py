@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from litestar.exceptions import ValidationException
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
@@ -12,6 +13,7 @@ from kb.web.contexts.common import (
     CITATION, CLAIM, CONTRADICTION, ENTITY, HIDDEN_STATUSES, MEMBER, SOURCE, AttributeRef, claim_views,
     load_attributes, visible,
 )
+from kb.web.edge import MAX_ID, parse_id
 from kb.web.listing import (
     ActiveFilter, ListPage, Query, capped_count, exact_count, facet, page_info,
     sort_options,
@@ -81,7 +83,10 @@ def claim_filter(session: Session, q: Query, attributes: dict[int, AttributeRef]
     for s in statuses:
         active("status", s, s.replace("_", " "))
     if source := q.get("source"):
-        source_id = int(source) if source.isdigit() else -1
+        source_id = parse_id(source)
+        if source_id is None:
+            raise ValidationException(detail=f"query parameter 'source' must be a source id, a whole number "
+                                             f"from 1 to {MAX_ID}, not {source[:40]!r}")
         stmt = stmt.where(CLAIM.c.id.in_(select(CITATION.c.claim_id).where(CITATION.c.source_id == source_id)))
         title = session.execute(select(SOURCE.c.title).where(SOURCE.c.id == source_id)).scalar()
         if title is None:

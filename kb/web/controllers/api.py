@@ -17,6 +17,7 @@ from kb.web.contexts.claims import claim_list
 from kb.web.contexts.common import CLAIM, RANK_ORDER, visible
 from kb.web.contexts.lists import entity_list
 from kb.web.controllers._shared import query_of
+from kb.web.edge import MAX_ID
 from kb.web.listing import Query, exact_count, json_page
 from kb.web.pagination import PageParam, Paging, PerPageParam
 from kb.web.schemas import (
@@ -89,7 +90,8 @@ def claims(request: Request, session: Session,
            subject: Optional[str] = Parameter(default=None, description="kind:slug, e.g. lab:deepseek"),
            attribute: Optional[str] = Parameter(default=None, description="An attribute name, e.g. training_cost"),
            status: Optional[list[Status]] = Parameter(default=None, description="One or more statuses"),
-           source: Optional[int] = Parameter(default=None, description="Claims citing this source id"),
+           source: Optional[int] = Parameter(default=None, ge=1, le=MAX_ID,
+                                             description="Claims citing this source id"),
            page: int = PageParam, per_page: int = PerPageParam) -> ClaimPageOut:
     paging = Paging(page, per_page)
     listing, rows = claim_list(session, query_of(request), paging, with_facets=False, with_views=False)

@@ -49,12 +49,12 @@ def _read(session: Session, form: Form, *, with_citation: bool) -> tuple[ClaimFi
 
 
 def _check(session: Session, form: Form, fields: ClaimFields, citation: CitationInput | None,
-           *, need_citation: bool) -> dict:
+           *, need_citation: bool, current: Claim | None = None) -> dict:
     """Everything the preview shows; raises InvalidInput with every field's message at once."""
     errors = dict(form.errors)
     values, anchor, suggestion = None, None, None
     try:
-        values = claim_values(session, fields)
+        values = claim_values(session, fields, current=current)
     except InvalidInput as exc:
         errors = {**exc.errors, **errors}
     source = session.get(Source, citation.source_id) if citation else None
@@ -127,7 +127,7 @@ def update(id: int, session: Session, data: FormBody, current_user: CurrentUser)
         if step == "edit":
             raise InvalidInput({})
         if step != "save":
-            preview = _check(session, form, fields, None, need_citation=False)
+            preview = _check(session, form, fields, None, need_citation=False, current=claim)
             kept = dict(form.kept(), step="preview")
             return page(TEMPLATE, {"page": claim_form_page(session, action=action, form=kept, claim=claim, **preview)})
         if form.errors:

@@ -18,6 +18,7 @@ from kb.services import review, vocabulary
 from kb.services.claims import ClaimFields
 from kb.services.entities import resolve_entity
 from kb.services.errors import InvalidInput
+from kb.services.sources import check_url
 from kb.services.versioning import StaleEdit
 from kb.web.controllers._shared import get_or_404
 from kb.web.auth import CurrentUser, requires_role
@@ -70,9 +71,11 @@ def create(request: Request, session: Session, data: UploadBody, current_user: C
     uploaded = _upload(data)
     pasted = form.text("text")
     errors: dict[str, str] = {}
+    if url_problem := check_url(meta.url):   # the same rule as the source form's
+        errors["url"] = url_problem
     if uploaded is None and not pasted.strip():
         errors["file"] = "choose a file to upload or paste the article's text"
-    elif uploaded is not None and pasted.strip():
+    if uploaded is not None and pasted.strip():
         errors["text"] = "upload a file or paste text, not both"
     result = None
     if not errors:

@@ -15,6 +15,7 @@ from kb.web.contexts.entity import NotFound
 from kb.web.contexts.lists import source_list
 from kb.web.contexts.source import bibtex, csl_json, source_page
 from kb.web.controllers._shared import csv_response, json_list, missing, query_of
+from kb.web.edge import parse_id
 from kb.web.listing import to_csv
 from kb.web.pagination import PageParam, Paging, PerPageParam
 
@@ -45,9 +46,10 @@ def as_csv(request: Request, session: Session, page: int = PageParam, per_page: 
 def show(ref: str, session: Session) -> Template | Response:
     """/sources/12 is the page; /sources/12.csl.json and /sources/12.bib are its citation exports."""
     match = _REF.match(ref)
-    if match is None:
+    source_id = parse_id(match["id"]) if match else None
+    if source_id is None:
         raise NotFoundException(detail=f"no source {ref!r}")
-    source_id, fmt = int(match["id"]), match["format"]
+    fmt = match["format"]
     if fmt:
         src = session.get(Source, source_id)
         if src is None:

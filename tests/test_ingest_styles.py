@@ -1,6 +1,6 @@
 """Extraction on articles in styles kb was not built on, annotated by hand: a press release wrapped
-at 80 columns, an interview full of pronouns, a comparison page with a transposed table and an
-encyclopedic page with dates and two currencies. A figure counts only with its subject, attribute
+at 80 columns, an interview full of pronouns, a comparison page with a transposed table, an
+encyclopedic page with dates and two currencies, and an HTML price table with footnote marks. A figure counts only with its subject, attribute
 and value all right."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kb.config import Settings
 from kb.figures import find_quantities
+from kb.ingest.reader import read_document
 from kb.nlp.attributes import AttributeCatalog, AttributeInfo
 from kb.nlp.entities import EntityIndex, EntityInfo
 from kb.nlp.extract import extract
@@ -71,7 +72,8 @@ def test_new_styles_give_their_figures_with_subject_attribute_and_value():
     entities, attributes = vocabulary()
     refs = {i: e.ref for i, e in entities.entities.items()}
     expected = tomllib.loads((FIXTURES / "expected.toml").read_text())["figure"]
-    proposals = {f: extract((FIXTURES / f).read_text(), entities=entities, attributes=attributes).proposals
+    proposals = {f: extract(read_document((FIXTURES / f).read_bytes(), name=f).text, entities=entities,
+                            attributes=attributes).proposals
                  for f in {e["file"] for e in expected}}
     right, missed = 0, []
     for e in expected:

@@ -106,6 +106,20 @@ def _walk(node: LexborNode, out: _Writer) -> None:
             stack.append((child.iter(include_text=True), False))
 
 
+_FOOTNOTE_MARK = re.compile(r"^\s*\[?(?:\d{1,3}|[a-z]|[*†‡§¶]+)\]?\s*$")
+
+
+def _superscript(node: LexborNode) -> None:
+    """"10<sup>24</sup>" is a power of ten, written "10^24" for the figure parser; "0.20<sup>1</sup>"
+    is a footnote mark, no part of the figure, and goes."""
+    text = node.text(deep=True)
+    before = node.prev.text_content if node.prev is not None and node.prev.tag == "-text" else ""
+    if re.search(r"10\s*$", before or "") and re.fullmatch(r"\s*[−-]?\d{1,3}\s*", text):
+        node.replace_with("^" + text.strip().replace("−", "-"))
+    elif _FOOTNOTE_MARK.match(text):
+        node.decompose()
+
+
 def html_to_text(markup: str) -> HtmlText:
     """The visible article text of an HTML page, one block per line; entities decoded."""
     tree = LexborHTMLParser(markup)
@@ -114,6 +128,8 @@ def html_to_text(markup: str) -> HtmlText:
     for selector in (*DROPPED, *DROPPED_SELECTORS):
         for node in tree.css(selector):
             node.decompose()
+    for node in tree.css("sup"):
+        _superscript(node)
     out = _Writer()
     root = tree.body or tree.root
     if root is not None:

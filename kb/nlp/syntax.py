@@ -245,6 +245,14 @@ def _climb(start: Token, root: Token, reading: Reading) -> Token | None:
     return None
 
 
+def _someone(token: Token) -> bool:
+    """Whether "for X" names who the figure is for ("for its rivals", "for OpenAI"), not what it
+    is for ("for training", "for each token")."""
+    return token.pos_ == "PROPN" or any(c.dep_ == "poss" for c in token.children) or (
+        token.tag_ in ("NNS", "NNPS") and any(c.dep_ == "det" and c.lower_ in ("the", "these", "those")
+                                              for c in token.children))
+
+
 def _described_group(x: Token) -> Token | None:
     """The plural noun a list of figures stands in apposition to, if any."""
     while x.dep_ == "conj" and x.head is not x:
@@ -266,7 +274,7 @@ def _noun_holders(noun: Token, reading: Reading, came_from: Token | None,
         if only:
             if child.dep_ == "prep" and child.lower_ in only:
                 reading.holders.extend(_holder(g, child.lower_) for g in child.children
-                                       if g.dep_ == "pobj" and not g.like_num)
+                                       if g.dep_ == "pobj" and not g.like_num and _someone(g))
             continue
         if child.dep_ == "poss":
             reading.holders.append(_holder(child, "possessor"))
@@ -275,7 +283,7 @@ def _noun_holders(noun: Token, reading: Reading, came_from: Token | None,
             reading.holders.extend(_holder(g, "changed") for g in child.children if g.dep_ == "pobj")
         elif child.dep_ == "prep" and child.lower_ in ("of", "for", "by"):
             for obj in child.children:
-                if obj.dep_ == "pobj" and not obj.like_num:
+                if obj.dep_ == "pobj" and not obj.like_num and (child.lower_ != "for" or _someone(obj)):
                     reading.holders.append(_holder(obj, {"of": "of", "for": "for", "by": "by"}[child.lower_]))
         elif child.dep_ in ("relcl", "acl") and child.pos_ in VERBS:
             for sub in child.children:

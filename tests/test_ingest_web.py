@@ -127,3 +127,12 @@ def test_the_upload_form_lists_recent_ingests(app_env):
     page = client.get("/ingest")
     assert 'Acme weekly</a> — 2 proposals to review' in page.text
     assert csrf_token(client, "/ingest")
+
+
+def test_names_kb_lacks_are_offered_as_new_entities_of_their_kind(app_env):
+    client, _, _ = app_env
+    token = login(client, "editor")
+    response = upload(client, token, b"Zeta-9 is a new model from Acme AI at $3 per million input tokens.")
+    page = client.get(response.headers["location"]).text
+    assert "Names kb does not know" in page
+    assert "/entities/new?kind=model&amp;name=Zeta-9" in page

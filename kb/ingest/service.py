@@ -126,17 +126,20 @@ def ingest_document(*, session: Session, document: Document, path: str, meta: So
                  actor_id=actor_id, note=f"{result.proposed} claims proposed, "
                  f"{result.verify_items} [VERIFY] items, from {extraction.sentences} sentences",
                  after={"proposed": result.proposed, "verify_items": result.verify_items,
-                        "new_entities": result.new_entities})
+                        "new_entities": result.new_entities,
+                        "new_entity_kinds": {n.text: n.kind for n in extraction.new_names}})
     return result
 
 
-def new_names_of(session: Session, source_id: int) -> list[str]:
-    """The names the last ingestion of a source found that kb does not know."""
+def new_names_of(session: Session, source_id: int) -> list[tuple[str, str]]:
+    """The names the last ingestion of a source found that kb does not know, with the kind of
+    entity each looks like (lab, model, ...), to propose them as new entities."""
     event = session.exec(select(Event).where(
         Event.object_type == "source", Event.object_id == source_id,
         Event.action == INGEST_ACTION).order_by(Event.id.desc())).first()
     after = event.after if event is not None and isinstance(event.after, dict) else {}
-    return [n for n in after.get("new_entities", []) if isinstance(n, str)]
+    kinds = after.get("new_entity_kinds") if isinstance(after.get("new_entity_kinds"), dict) else {}
+    return [(n, kinds.get(n) or "lab") for n in after.get("new_entities", []) if isinstance(n, str)]
 
 
 def _was_ingested(session: Session, source_id: int) -> bool:

@@ -89,7 +89,7 @@ class ReviewPage:
     reviewed: dict[str, int]
     attributes: list[tuple[str, str]]
     entities: list[tuple[str, str]]
-    new_names: list[str]
+    new_names: list[tuple[str, str]]  # (name, the kind of entity it looks like)
     message: str = ""
     stale: StaleView | None = None
 
@@ -115,7 +115,7 @@ def proposal_form(claim: Claim, subject_ref: str, model_ref: str) -> dict[str, s
             "base_version": str(claim.version)}
 
 
-def review_page(session: Session, source: Source, *, new_names: list[str] | None = None,
+def review_page(session: Session, source: Source, *, new_names: list[tuple[str, str]] | None = None,
                 overrides: dict[int, tuple[dict[str, str], dict[str, str]]] | None = None,
                 message: str = "", stale: StaleView | None = None) -> ReviewPage:
     """Everything /ingest/{id} shows; `overrides` keeps a failed form's input and its errors."""

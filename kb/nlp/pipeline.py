@@ -1,17 +1,20 @@
-"""The spaCy pipeline: a blank English tokenizer and a rule-based sentencizer; loaded once."""
+"""The spaCy pipeline: a blank English tokenizer and a rule-based sentencizer; loaded once.
+
+spaCy is imported when a text is first split, not when kb is: the web pages import this module
+(through the ingestion code) but only ingestion needs spaCy in memory."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy
-import spacy
-from spacy.attrs import IDX, LENGTH, SENT_START
-from spacy.language import Language
-from spacy.tokens import Doc
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 # Tokens that end in a full stop without ending a sentence (the tokenizer keeps some whole).
 ABBREVIATIONS = {
@@ -77,6 +80,7 @@ def _token_lists(doc: Doc) -> tuple[list[str], list[int]]:
     runs of whitespace other than one space after a word are tokens of their own."""
     cached = doc.user_data.get("kb_tokens")
     if cached is None:
+        from spacy.attrs import IDX, LENGTH
         starts, lengths = doc.to_array([IDX, LENGTH]).T.tolist() if len(doc) else ([], [])
         # doc.text would build a Token per word; split() hands the original text over instead.
         text = doc.user_data.get("kb_text") or doc.text
@@ -85,10 +89,10 @@ def _token_lists(doc: Doc) -> tuple[list[str], list[int]]:
     return cached
 
 
-@Language.component("kb_sentencizer")
 def sentencizer(doc: Doc) -> Doc:
     """Mark sentence starts in one pass over token arrays (spaCy's own sentencizer builds a Token
     object per word, which costs as much again as tokenizing)."""
+    from spacy.attrs import SENT_START
     texts, _ = _token_lists(doc)
     marks = sentence_starts(texts)
     if len(marks):
@@ -101,6 +105,11 @@ def sentencizer(doc: Doc) -> Doc:
 @lru_cache(maxsize=1)
 def get_nlp() -> Language:
     """A blank English pipeline with kb's rule-based sentencizer; built on first use, then shared."""
+    import spacy
+    from spacy.language import Language
+
+    if not Language.has_factory("kb_sentencizer"):
+        Language.component("kb_sentencizer", func=sentencizer)
     nlp = spacy.blank("en")
     nlp.add_pipe("kb_sentencizer")
     nlp.max_length = 20_000_000

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-from spacy.tokens import Doc, Span, Token
+from typing import TYPE_CHECKING
 
 from kb.nlp.language import load
+
+if TYPE_CHECKING:  # spaCy loads where ingestion runs, not wherever this module is imported
+    from spacy.tokens import Doc, Span, Token
 
 NOUNS = {"NOUN", "PROPN"}
 VERBS = {"VERB", "AUX"}

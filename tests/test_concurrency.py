@@ -14,7 +14,7 @@ from kb.services.claims import ClaimFields, edit_claim
 from kb.services.versioning import StaleEdit
 from tests.accounts import PASSWORD, make_user
 from tests.live import live_server_factory
-from tests.web_factories import make_claim, make_entity, make_source
+from tests.web_factories import one_claim
 
 WRITERS = 20
 
@@ -26,13 +26,7 @@ def live_server():
 
 @pytest.fixture
 def claim_id(engine):
-    with Session(engine) as session:
-        lab = make_entity(session, "Acme AI")
-        source = make_source(session, text="Acme AI said its model cost $5.5 million to train.")
-        claim = make_claim(session, lab, source=source, quote="its model cost $5.5 million", value=None,
-                           statement="Acme AI trained a model.")
-        session.commit()
-        return claim.id
+    return one_claim(engine)
 
 
 def _edit(engine, claim_id: int, n: int, start: threading.Barrier) -> str:

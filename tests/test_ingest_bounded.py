@@ -17,18 +17,12 @@ from kb.ingest.service import MAX_TEXT_CHARS
 from kb.models import Claim, Source
 from kb.nlp.pipeline import MAX_SENTENCE_CHARS, split
 from kb.services.claims import ClaimFields, edit_claim
-from tests.web_factories import make_claim, make_entity, make_source
+from tests.web_factories import one_claim
 
 
 @pytest.fixture
 def claim_id(engine):
-    with Session(engine) as session:
-        lab = make_entity(session, "Acme AI")
-        source = make_source(session, text="Acme AI said its model cost $5.5 million to train.")
-        claim = make_claim(session, lab, source=source, quote="its model cost $5.5 million", value=None,
-                           statement="Acme AI trained a model.")
-        session.commit()
-        return claim.id
+    return one_claim(engine)
 
 
 def test_an_edit_commits_while_an_article_is_being_parsed(engine, claim_id, monkeypatch):

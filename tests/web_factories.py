@@ -87,3 +87,14 @@ class QueryCounter:
 
     def __exit__(self, *exc):
         event.remove(self.engine, "before_cursor_execute", self._count)
+
+
+def one_claim(engine) -> int:
+    """One lab with one cited claim, committed: what concurrency tests edit. Its id."""
+    with Session(engine) as session:
+        lab = make_entity(session, "Acme AI")
+        source = make_source(session, text="Acme AI said its model cost $5.5 million to train.")
+        claim = make_claim(session, lab, source=source, quote="its model cost $5.5 million", value=None,
+                           statement="Acme AI trained a model.")
+        session.commit()
+        return claim.id

@@ -74,13 +74,13 @@ async def login(request: Request, data: FormBody) -> Response:
         return page("account/login.html", {"page": context}, status_code=400)
     throttle.succeeded(username, address)
     sign_in(request, user)
-    return see_other(target)
+    return see_other(target, request=request, notice=f"Logged in as {user.username}.")
 
 
 @post("/logout", name="account:logout", sync_to_thread=False)
 def logout(request: Request) -> Response:
     sign_out(request)
-    return see_other("/")
+    return see_other("/", request=request, notice="Logged out.")
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from litestar import Response, get, post
+from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from sqlmodel import Session
 
@@ -82,7 +82,7 @@ def review_contradiction(contradiction_id: int, session: Session, current_user: 
     return page("verify/contradiction.html", {"page": context})
 
 
-def _assign(session: Session, object_type: str, object_id: int, data: dict, user: CurrentUser,
+def _assign(request: Request, session: Session, object_type: str, object_id: int, data: dict, user: CurrentUser,
             take: bool) -> Response:
     try:
         assign(session=session, object_type=object_type, object_id=object_id,
@@ -92,32 +92,33 @@ def _assign(session: Session, object_type: str, object_id: int, data: dict, user
     except InvalidInput as exc:
         raise NotFoundException(str(exc)) from None
     plural = "claims" if object_type == "claim" else "contradictions"
-    return see_other(f"/verify/{plural}/{object_id}", Form(data).text("next"))
+    notice = f"You took this {object_type.replace('_', ' ')} on." if take else f"You released this {object_type}."
+    return see_other(f"/verify/{plural}/{object_id}", Form(data).text("next"), request=request, notice=notice)
 
 
 @post("/verify/claims/{claim_id:int}/assign", name="verify:assign_claim", guards=EDITOR, sync_to_thread=True)
-def assign_claim(claim_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
-    return _assign(session, "claim", claim_id, data, current_user, take=True)
+def assign_claim(request: Request, claim_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
+    return _assign(request, session, "claim", claim_id, data, current_user, take=True)
 
 
 @post("/verify/claims/{claim_id:int}/unassign", name="verify:unassign_claim", guards=EDITOR,
       sync_to_thread=True)
-def unassign_claim(claim_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
-    return _assign(session, "claim", claim_id, data, current_user, take=False)
+def unassign_claim(request: Request, claim_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
+    return _assign(request, session, "claim", claim_id, data, current_user, take=False)
 
 
 @post("/verify/contradictions/{contradiction_id:int}/assign", name="verify:assign_contradiction",
       guards=EDITOR, sync_to_thread=True)
-def assign_contradiction(contradiction_id: int, session: Session, data: FormBody,
+def assign_contradiction(request: Request, contradiction_id: int, session: Session, data: FormBody,
                          current_user: CurrentUser) -> Response:
-    return _assign(session, "contradiction", contradiction_id, data, current_user, take=True)
+    return _assign(request, session, "contradiction", contradiction_id, data, current_user, take=True)
 
 
 @post("/verify/contradictions/{contradiction_id:int}/unassign", name="verify:unassign_contradiction",
       guards=EDITOR, sync_to_thread=True)
-def unassign_contradiction(contradiction_id: int, session: Session, data: FormBody,
+def unassign_contradiction(request: Request, contradiction_id: int, session: Session, data: FormBody,
                            current_user: CurrentUser) -> Response:
-    return _assign(session, "contradiction", contradiction_id, data, current_user, take=False)
+    return _assign(request, session, "contradiction", contradiction_id, data, current_user, take=False)
 
 
 ROUTES = [queue, review_claim, review_contradiction, assign_claim, unassign_claim, assign_contradiction,

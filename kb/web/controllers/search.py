@@ -15,7 +15,7 @@ from kb.web.schemas import SearchOut, convert
 
 @get("/search", name="search:index", sync_to_thread=True, include_in_schema=False)
 def index(session: Session, q: str = "") -> Template:
-    return Template("search/index.html", context={"page": search_page(session, q)})
+    return Template("search/index.html", context={"page": search_page(session, q, limit=20)})
 
 
 @get("/api/search", name="api:search", sync_to_thread=True, tags=["search"],
@@ -32,6 +32,7 @@ def api_search(session: Session, q: str = Parameter(description="What to look fo
                     "quote": h.raw_quote} for h in page.quotes],
         "sources": sources_json(session, [h.source.id for h in page.sources]),
         "totals": page.totals,
+        "suggestion": page.suggestion,
     }
     return convert(data, SearchOut)
 

@@ -64,5 +64,7 @@ def see_other(target: str, next_url: str | None = None, *, request: Request | No
     """The redirect after a successful POST (303, so the browser GETs the result), carrying
     `notice` in the session to the page it lands on: the confirmation that the write happened."""
     if request is not None and notice:
+        if not isinstance(request.scope.get("session"), dict):   # just cleared, as at logout
+            request.set_session({})
         flash(request, notice, "success")
     return Redirect(safe_next(next_url, target), status_code=303)

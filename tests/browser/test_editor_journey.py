@@ -65,7 +65,7 @@ def test_editor_and_fact_checker_journey(live_server, browser_page, seeded_engin
     page.select_option("#source", value=str(ids["source"]))
     page.fill("#quote", STARS_QUOTE)
     page.click("button[name=step][value=preview]")
-    expect(page.locator("#parsed-figure")).to_have_text("≥ 8K")
+    expect(page.locator("#parsed-figure")).to_have_text("at least 8,000")
     expect(page.locator(".quote-preview mark")).to_have_text(STARS_QUOTE)
     page.click("button[name=step][value=save]")
     page.wait_for_url(re.compile(r".*/claims/\d+$"))

@@ -112,7 +112,10 @@ def test_reader_journey(server):
         assert page.locator(".side-by-side article").count() >= 2
         page.screenshot(path=str(ARTIFACTS / "5-contradiction.png"), full_page=True)
 
-        page.locator(".side-by-side blockquote footer a").first.click()
+        # The article's quote (Epoch's figure cites a dataset row, which has no running text).
+        links = page.locator(".side-by-side blockquote footer a")
+        article = next(i for i in range(links.count()) if "Epoch" not in links.nth(i).inner_text())
+        links.nth(article).click()
         page.wait_for_url("**/sources/*")
         marks = page.locator(".source-text mark")
         assert marks.count() >= 1

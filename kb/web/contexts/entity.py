@@ -209,9 +209,12 @@ def time_points(claims: list[ClaimView]) -> list[TimePoint]:
     for c in claims:
         source = c.first_source
         if c.has_figure and c.unit != "date" and source and source.published:
+            # One series is one quantity: an attribute of one subject in one scope. Figures of
+            # different subjects or scopes are never joined as if they were a series.
+            series = f"{c.attribute.label}, {c.subject.name}" + (f" ({c.scope})" if c.scope else "")
             points.append(TimePoint(
-                series=c.attribute.label, unit=c.unit, when=source.published, low=c.low,
-                high=c.high, label=f"{c.subject.name}: {c.figure}", url=c.url,
+                series=series, unit=c.unit, when=source.published, low=c.low,
+                high=c.high, label=f"{c.subject.name}: {c.figure}", url=c.url, value=c.figure,
             ))
     return points
 

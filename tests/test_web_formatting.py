@@ -39,6 +39,7 @@ def test_dates_read_at_the_precision_they_were_stated(low, high, bound, text):
     (93, None, "%", "lower", 0.5, "at least 93%"),
     (88.5, 88.5, "%", "exact", 0.05, "88.5%"),
     (4, 7, "x", "range", 0.5, "4–7x"),
+    (24, 36, "month", "range", 0.5, "2–3 years"),
     (1, 1, "tokens", "exact", 0.5, "1 token"),
     (671e9, 671e9, "parameters", "exact", 5e8, "671B parameters"),
     (3.8e24, 3.8e24, "FLOP", "approx", 5e22, "~3.8e24 FLOP"),

@@ -98,6 +98,8 @@ def format_range(low: float, high: float, unit: str | None, precision: float | N
             and last.endswith(_noun(unit or "", high)):
         first = first[: len(first) - len(trailing)]
         return f"{first}–{last}"
+    if unit == "month" and first.endswith(" years") and last.endswith(" years"):
+        return f"{first.removesuffix(' years')}–{last}"     # "2–3 years"
     # Dates and prefixed figures read as two items: a spaced dash keeps them apart.
     return f"{first} – {last}"
 

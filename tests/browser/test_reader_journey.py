@@ -97,11 +97,11 @@ def test_reader_journey(server):
 
         page.locator("#r-entities ~ ul a.entity", has_text="DeepSeek").first.click()
         page.wait_for_url("**/labs/deepseek")
-        rollup = page.locator("#roll-training_cost ~ table")
-        assert "$5.5M" in rollup.inner_text() and "$5.8M" in rollup.inner_text()
+        models = page.locator("table.models-table")
+        assert "$5.5M" in models.inner_text() and "$5.8M" in models.inner_text()
         page.screenshot(path=str(ARTIFACTS / "3-lab.png"), full_page=True)
 
-        rollup.locator("tr", has_text="DeepSeek-V3").locator("td .figure a").click()
+        models.locator("tr", has_text="DeepSeek-V3").locator("td a", has_text="$5.5M").click()
         page.wait_for_url("**/claims/*")
         assert "5.5" in page.locator("h1 + p.statement").inner_text()
         page.screenshot(path=str(ARTIFACTS / "4-claim.png"), full_page=True)

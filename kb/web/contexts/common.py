@@ -152,6 +152,17 @@ class ClaimView:
         return format_figure(self.low, self.high, self.unit, self.bound, self.precision)
 
     @property
+    def stated_text(self) -> str:
+        """The figure as its source wrote it, when that says more than the figure shown (a dataset's
+        bare number does not)."""
+        text = (self.figure_text or "").strip()
+        try:
+            float(text)
+        except ValueError:
+            return text
+        return ""
+
+    @property
     def interval(self) -> str:
         return format_interval(self.low, self.high, self.unit, self.bound, self.precision)
 

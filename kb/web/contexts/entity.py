@@ -14,11 +14,13 @@ from kb.contradictions import currency_reasons
 from kb.models import Alias, Relation
 from kb.web import urls
 from kb.web.contexts.common import (
-    ATTENTION_STATUSES, CLAIM, CONTRADICTION, ENTITY, ENTITY_REF_COLUMNS, PREFERENCE_KEY,
+    ATTENTION_STATUSES, CLAIM, CONTRADICTION, ENTITY, ENTITY_REF_COLUMNS, MEMBER, PREFERENCE_KEY,
     AttributeRef, ClaimView, ContradictionRef, EntityRef, claim_views, entity_ref, fixed, load_attributes,
     visible,
 )
 from kb.web.contexts.idlist import among
+from kb.web.contexts.models_table import ModelsTable, models_table
+from kb.web.listing import Query
 
 SHOWN_PER_ATTRIBUTE = 5   # the lead figure and four beside it; the rest are a link away
 ROLLUP_PER_ATTRIBUTE = 8
@@ -100,11 +102,20 @@ _needing = (select(CLAIM.c.id)
 _first = (select(_needing.c.id, func.count().over().label("total"))
           .order_by(_needing.c.id).limit(ATTENTION_SHOWN).subquery("first"))
 ATTENTION_CLAIMS = select(CLAIM, _first.c.total).join(_first, _first.c.id == CLAIM.c.id).order_by(CLAIM.c.id)
+# A contradiction is the page's when it is about one of the subjects, or when one of their claims is
+# in it (a model's figure in a group filed under its lab, as an ambiguous subject).
+_theirs = (select(MEMBER.c.contradiction_id).join(CLAIM, CLAIM.c.id == MEMBER.c.claim_id)
+           .where(among(CLAIM.c.subject_id, "subjects")))
 _open = (select(CONTRADICTION.c.id, CONTRADICTION.c.status, CONTRADICTION.c.kind, CONTRADICTION.c.severity,
                 CONTRADICTION.c.summary)
-         .where(among(CONTRADICTION.c.subject_id, "subjects"), CONTRADICTION.c.status == "open",
-                CONTRADICTION.c.active.is_(True))
+         .where(or_(among(CONTRADICTION.c.subject_id, "subjects"), CONTRADICTION.c.id.in_(_theirs)),
+                CONTRADICTION.c.status == "open", CONTRADICTION.c.active.is_(True))
          .cte("open").prefix_with("MATERIALIZED"))
+# The other figures of the open contradictions the page's claims are in, to show them side by side.
+RIVALS = visible(select(CLAIM).where(
+    CLAIM.c.id.in_(select(MEMBER.c.claim_id).join(CONTRADICTION, CONTRADICTION.c.id == MEMBER.c.contradiction_id)
+                   .where(among(MEMBER.c.contradiction_id, "groups"), CONTRADICTION.c.status == "open")),
+    CLAIM.c.id.not_in(bindparam("shown", expanding=True)))).order_by(CLAIM.c.id).limit(40)
 ATTENTION_CONTRADICTIONS = (select(_open, func.count().over().label("total"))
                             .order_by(_open.c.severity.desc(), _open.c.id).limit(ATTENTION_SHOWN))
 
@@ -126,6 +137,16 @@ class AttributeGroup:
     claims: list[ClaimView]
     more_url: str
     apart: list[str] = field(default_factory=list)   # why some of its figures are not compared
+    rivals: list[ClaimView] = field(default_factory=list)   # other subjects' figures it conflicts with
+
+    @property
+    def rows(self) -> list[ClaimView]:
+        """The group's claims, then the figures they conflict with: side by side in one table."""
+        return self.claims + self.rivals
+
+    @property
+    def contradictions(self) -> list[ContradictionRef]:
+        return list({c.id: c for v in self.claims for c in v.open_contradictions}.values())
 
     @property
     def lead(self) -> ClaimView:
@@ -164,14 +185,16 @@ class EntityPage:
     claim_total: int
     chart: Markup | None = None
     chart_points: list[TimePoint] = field(default_factory=list)
+    models: ModelsTable | None = None
 
     @property
     def claims_url(self) -> str:
         return urls.with_query("/claims", {"subject": self.entity.ref})
 
 
-def entity_page(session: Session, *, kind: str, slug: str) -> EntityPage:
-    """Everything the page for `kind:slug` shows, in a fixed number of queries."""
+def entity_page(session: Session, *, kind: str, slug: str, q: Query | None = None) -> EntityPage:
+    """Everything the page for `kind:slug` shows, in a fixed number of queries; `q` sorts the table
+    of a lab's models."""
     row = session.execute(ENTITY_ROW, {"kind": kind, "slug": slug}).first()
     if row is None:
         raise NotFound(f"no {kind} {slug!r}")
@@ -188,6 +211,8 @@ def entity_page(session: Session, *, kind: str, slug: str) -> EntityPage:
     views = {v.id: v for v in claim_views(session, own_rows + child_rows + attention_rows,
                                             attributes=attributes, entities=known)}
     groups, total = _groups(own_rows, views, attributes, more={"subject": entity.ref})
+    if parent is not None:
+        _add_rivals(session, groups, views, attributes, known, parent.id)
     for group, apart in zip(groups, currency_reasons(session.connection(), [g.claims for g in groups])):
         group.apart = apart
     rollup, _ = _groups(child_rows, views, attributes, more={"lab": entity.slug, "kind": "model"})
@@ -196,6 +221,7 @@ def entity_page(session: Session, *, kind: str, slug: str) -> EntityPage:
         entity=entity, description=row.description, parent=parent, aliases=aliases,
         relations=relations, attention=attention, groups=groups, rollup=rollup, claim_total=total,
     )
+    page.models = models_table(session, q or Query(urls.entity_url(kind, slug), []), children, attributes)
     if kind == "lab":
         shown = [c for g in groups + rollup for c in g.claims]
         page.chart_points = time_points(shown)
@@ -272,6 +298,22 @@ def _groups(rows, views: dict[int, ClaimView], attributes, *, more: dict) -> tup
         groups.append(AttributeGroup(attribute, totals[attribute_id], claims, more_url))
     groups.sort(key=lambda g: (not g.conflicted, g.attribute.label.casefold()))
     return groups, sum(totals.values())
+
+
+def _add_rivals(session, groups: list[AttributeGroup], views: dict[int, ClaimView], attributes, known,
+                parent_id: int) -> None:
+    """Put the figures its parent (a model's lab) states in the open contradictions the page's own
+    figures are in beside them, in their group: the dispute side by side. Sibling models' figures
+    in the same group stay on their own pages."""
+    group_ids = sorted({c.id for g in groups for v in g.claims for c in v.open_contradictions})
+    if not group_ids:
+        return
+    rows = session.execute(RIVALS, {"groups": group_ids, "shown": sorted(views)}).all()
+    by_attribute = {g.attribute.id: g for g in groups}
+    for view in claim_views(session, rows, attributes=attributes, entities=known):
+        group = by_attribute.get(view.attribute.id)
+        if group is not None and view.subject.id == parent_id:
+            group.rivals.append(view)
 
 
 def _attention(session, subject_ids) -> tuple[Attention, list]:

@@ -133,6 +133,10 @@ def test_every_page_fits_stays_on_the_site_and_passes_axe(site, chromium, who, w
             clipped = page.evaluate(SVG_OVERFLOW)
             if clipped:
                 problems.append(f"{path}: chart text outside its drawing: {clipped[:5]}")
+            if path == "/" and width < 600:
+                header = page.evaluate("document.querySelector('header.site').getBoundingClientRect().height")
+                if header > 110:
+                    problems.append(f"/: the header takes {header:.0f}px of a phone's screen")
             page.add_script_tag(content=AXE)
             problems += [f"{path}: axe {v}" for v in page.evaluate(AXE_RUN)]
     finally:
@@ -141,3 +145,34 @@ def test_every_page_fits_stays_on_the_site_and_passes_axe(site, chromium, who, w
     (SHOTS / f"problems-{who}-{width}.txt").write_text("\n".join(problems + outside) + "\n", encoding="utf-8")
     assert not outside, f"requests left the site: {outside[:5]}"
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_errors_look_like_errors_and_buttons_say_what_they_do(site, chromium):
+    base, _ = site
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/login")
+        page.fill("#username", "admin")
+        page.fill("#password", PASSWORD)
+        page.click("form.login button[type=submit]")
+        page.wait_for_url(f"{base}/")
+        flash = page.locator("p.flash")
+        assert flash.inner_text().strip() == "✓ Logged in as admin."
+        assert flash.evaluate("e => getComputedStyle(e).borderTopColor") == "rgb(26, 127, 55)"
+        page.goto(f"{base}/claims/new")
+        page.fill("#statement", "A claim without a subject.")
+        page.click("button[name=step][value=preview]")
+        invalid = page.locator("[aria-invalid=true]").first
+        assert invalid.evaluate("e => getComputedStyle(e).borderTopColor") == "rgb(164, 38, 44)"
+        error = page.locator(".field-error").first
+        assert error.evaluate("e => getComputedStyle(e).color") == "rgb(164, 38, 44)"
+        page.goto(f"{base}/entities/1/edit")
+        merge = page.locator("button.danger").first
+        save = page.locator("form button[type=submit]:not(.danger):not(.secondary)").first
+        assert merge.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(164, 38, 44)"
+        assert save.evaluate("e => getComputedStyle(e).backgroundColor") != merge.evaluate(
+            "e => getComputedStyle(e).backgroundColor")
+    finally:
+        context.close()

@@ -17,7 +17,7 @@ from kb.web.formatting import format_figure
 from kb.web.listing import ColumnOrder, Query, header_links
 from kb.web import urls
 
-MAX_COLUMNS = 8     # the attributes most models have; the others are a link away
+MAX_COLUMNS = 24    # the attributes most models have first; past this many, a link to the rest
 MAX_ROWS = 100
 MAX_CELLS = 5000
 

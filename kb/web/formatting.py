@@ -80,8 +80,7 @@ def format_value(value: float | None, unit: str | None, precision: float | None 
         return f"{_CURRENCY[currency]}{stated_number(value, precision)}/{per}"
     if unit in _CURRENCY:
         return f"{_CURRENCY[unit]}{stated_number(value, precision)}"
-    if unit == "month" and value >= 12 and value % 12 == 0 and (not precision or precision % 12 == 0
-                                                                or value >= 24):
+    if unit == "month" and value >= 24 and value % 12 == 0:   # "two to three years" was stated in years
         years = value / 12
         return f"{stated_number(years, None)}{_noun('year', years)}"
     return f"{stated_number(value, precision)}{_noun(unit or '', value)}"

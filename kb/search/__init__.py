@@ -151,14 +151,21 @@ def _sqlite(session: Session, terms: list[str], plan: Plan, limit: int) -> tuple
 def _sqlite_matches(session: Session, plan: Plan, match: str, limit: int) -> tuple[list[int], int]:
     fts = INDEXED[plan.table].fts
     visible = f'JOIN "{plan.table}" t ON t.id = m.id {plan.join} WHERE {plan.where}'
-    # bm25 reads each candidate's statistics: rank fewer candidates than PostgreSQL, count the rest
-    # unranked. Candidates are visible ones, so hidden matches never crowd them out.
-    candidates = (f'SELECT {fts}.rowid AS id, {fts}.rank AS rank, t.{plan.result} AS result FROM {fts} '
-                  f'JOIN "{plan.table}" t ON t.id = {fts}.rowid {plan.join} '
-                  f"WHERE {fts} MATCH :match AND {plan.where} LIMIT {SQLITE_RANKED}")
+    # bm25 reads each candidate's statistics: rank fewer candidates than PostgreSQL, count the rest unranked.
+    candidates = f"SELECT rowid AS id, rank FROM {fts} WHERE {fts} MATCH :match LIMIT {SQLITE_RANKED}"
     ids = session.execute(
-        text(f"SELECT m.result FROM ({candidates}) m ORDER BY m.rank LIMIT :limit"),
+        text(f"SELECT t.{plan.result} FROM ({candidates}) m {visible} ORDER BY m.rank LIMIT :limit"),
         {"match": match, "limit": limit}).scalars().all()
+    if len(ids) < limit and plan.where != "TRUE" and session.execute(text(
+            f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH :match LIMIT {SQLITE_RANKED}) m"),
+            {"match": match}).scalar_one() == SQLITE_RANKED:
+        # Hidden matches crowded the candidates out: rank visible ones only (slower, and rare).
+        visible_candidates = (
+            f'SELECT {fts}.rowid AS id, {fts}.rank AS rank, t.{plan.result} AS result FROM {fts} '
+            f'JOIN "{plan.table}" t ON t.id = {fts}.rowid {plan.join} '
+            f"WHERE {fts} MATCH :match AND {plan.where} LIMIT {SQLITE_RANKED}")
+        ids = session.execute(text(f"SELECT m.result FROM ({visible_candidates}) m ORDER BY m.rank LIMIT :limit"),
+                              {"match": match, "limit": limit}).scalars().all()
     total = len(ids)
     if total == limit:
         # Count what readers may see, stopping one past the cap: the cap applies after the

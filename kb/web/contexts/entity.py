@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlmodel import Session
 
 from kb.charts import TimePoint, figures_over_time
@@ -23,7 +23,6 @@ from kb.web.contexts.models_table import ModelsTable, models_table
 from kb.web.listing import Query
 
 SHOWN_PER_ATTRIBUTE = 5   # the lead figure and four beside it; the rest are a link away
-ROLLUP_PER_ATTRIBUTE = 8
 ATTENTION_SHOWN = 8
 RELATIONS_SHOWN = 100
 
@@ -78,22 +77,6 @@ OWN_RANKED = _shown(visible(select(
     func.count().over(partition_by=CLAIM.c.attribute_id).label("n"),
 ).where(CLAIM.c.subject_id == bindparam("subject"))).subquery("ranked"), SHOWN_PER_ATTRIBUTE)
 
-# The children's figures: each (subject, attribute) cell's best claim (its smallest preference key,
-# then the smallest id with that key), the first few subjects per attribute.
-_cell = visible(select(CLAIM.c.subject_id, CLAIM.c.attribute_id, func.min(PREFERENCE_KEY).label("best"))
-                .where(among(CLAIM.c.subject_id, "subjects"))
-                .group_by(CLAIM.c.subject_id, CLAIM.c.attribute_id)).subquery("cell")
-_best = visible(select(func.min(CLAIM.c.id).label("id"), _cell.c.subject_id, _cell.c.attribute_id)
-                .select_from(CLAIM).join(_cell, and_(CLAIM.c.subject_id == _cell.c.subject_id,
-                                                     CLAIM.c.attribute_id == _cell.c.attribute_id,
-                                                     PREFERENCE_KEY == _cell.c.best))
-                .group_by(_cell.c.subject_id, _cell.c.attribute_id)).subquery("best")
-ROLLUP_RANKED = _shown(select(
-    _best.c.id, _best.c.attribute_id,
-    func.row_number().over(partition_by=_best.c.attribute_id, order_by=_best.c.subject_id).label("rn"),
-    func.count().over(partition_by=_best.c.attribute_id).label("n"),
-).subquery("ranked"), ROLLUP_PER_ATTRIBUTE)
-
 # What needs attention: the matches are gathered first (MATERIALIZED), so that the planner reads them
 # by subject rather than walking an index in display order and filtering; then counted and cut.
 _needing = (select(CLAIM.c.id)
@@ -102,10 +85,10 @@ _needing = (select(CLAIM.c.id)
 _first = (select(_needing.c.id, func.count().over().label("total"))
           .order_by(_needing.c.id).limit(ATTENTION_SHOWN).subquery("first"))
 ATTENTION_CLAIMS = select(CLAIM, _first.c.total).join(_first, _first.c.id == CLAIM.c.id).order_by(CLAIM.c.id)
-# A contradiction is the page's when it is about one of the subjects, or when one of their claims is
-# in it (a model's figure in a group filed under its lab, as an ambiguous subject).
+# A contradiction is the page's when it is about one of the subjects, or when one of the entity's own
+# claims is in it (a model's figure in a group filed under its lab, as an ambiguous subject).
 _theirs = (select(MEMBER.c.contradiction_id).join(CLAIM, CLAIM.c.id == MEMBER.c.claim_id)
-           .where(among(CLAIM.c.subject_id, "subjects")))
+           .where(CLAIM.c.subject_id == bindparam("subject")))
 _open = (select(CONTRADICTION.c.id, CONTRADICTION.c.status, CONTRADICTION.c.kind, CONTRADICTION.c.severity,
                 CONTRADICTION.c.summary)
          .where(or_(among(CONTRADICTION.c.subject_id, "subjects"), CONTRADICTION.c.id.in_(_theirs)),
@@ -181,7 +164,6 @@ class EntityPage:
     relations: list[RelationGroup]
     attention: Attention
     groups: list[AttributeGroup]
-    rollup: list[AttributeGroup]
     claim_total: int
     chart: Markup | None = None
     chart_points: list[TimePoint] = field(default_factory=list)
@@ -205,25 +187,23 @@ def entity_page(session: Session, *, kind: str, slug: str, q: Query | None = Non
     known = {e.id: e for group in relations for e in group.entities} | {entity.id: entity}
     subject_ids = [entity.id] + [c.id for c in children]
     own_rows = session.execute(OWN_RANKED, {"subject": entity.id}).all()
-    child_rows = session.execute(ROLLUP_RANKED, {"subjects": [c.id for c in children]}).all() if children else []
     attention, attention_rows = _attention(session, subject_ids)
     # One batch of loaders for every claim the page shows, however many groups they fall in.
-    views = {v.id: v for v in claim_views(session, own_rows + child_rows + attention_rows,
+    views = {v.id: v for v in claim_views(session, own_rows + attention_rows,
                                             attributes=attributes, entities=known)}
     groups, total = _groups(own_rows, views, attributes, more={"subject": entity.ref})
     if parent is not None:
         _add_rivals(session, groups, views, attributes, known, parent.id)
     for group, apart in zip(groups, currency_reasons(session.connection(), [g.claims for g in groups])):
         group.apart = apart
-    rollup, _ = _groups(child_rows, views, attributes, more={"lab": entity.slug, "kind": "model"})
     attention.claims = [views[r.id] for r in attention_rows]
     page = EntityPage(
         entity=entity, description=row.description, parent=parent, aliases=aliases,
-        relations=relations, attention=attention, groups=groups, rollup=rollup, claim_total=total,
+        relations=relations, attention=attention, groups=groups, claim_total=total,
     )
     page.models = models_table(session, q or Query(urls.entity_url(kind, slug), []), children, attributes)
     if kind == "lab":
-        shown = [c for g in groups + rollup for c in g.claims]
+        shown = [c for g in groups for c in g.claims]
         page.chart_points = time_points(shown)
         page.chart = figures_over_time(page.chart_points, title=f"{entity.name}: figures over time")
     return page
@@ -318,9 +298,8 @@ def _add_rivals(session, groups: list[AttributeGroup], views: dict[int, ClaimVie
 
 def _attention(session, subject_ids) -> tuple[Attention, list]:
     """What is disputed or needs checking about these subjects: claims (their rows) and open contradictions."""
-    params = {"subjects": subject_ids}
-    rows = session.execute(ATTENTION_CLAIMS, params).all()
-    found = session.execute(ATTENTION_CONTRADICTIONS, params).all()
+    rows = session.execute(ATTENTION_CLAIMS, {"subjects": subject_ids}).all()
+    found = session.execute(ATTENTION_CONTRADICTIONS, {"subjects": subject_ids, "subject": subject_ids[0]}).all()
     contradictions = [ContradictionRef(c.id, c.status, c.kind, c.severity, c.summary) for c in found]
     attention = Attention([], rows[0].total if rows else 0, contradictions, found[0].total if found else 0)
     return attention, rows

@@ -33,12 +33,11 @@ _best = visible(select(func.min(CLAIM.c.id).label("id"))
 CELLS = (select(CLAIM.c.id, CLAIM.c.subject_id, CLAIM.c.attribute_id, CLAIM.c.low, CLAIM.c.high, CLAIM.c.unit,
                 CLAIM.c.bound, CLAIM.c.precision, CLAIM.c.figure_text)
          .join(_best, _best.c.id == CLAIM.c.id).limit(MAX_CELLS))
-# Open contradictions any figure of a model is in, by (model, attribute).
-CONFLICTS = (select(CLAIM.c.subject_id, CLAIM.c.attribute_id, MEMBER.c.contradiction_id)
-             .join(MEMBER, MEMBER.c.claim_id == CLAIM.c.id)
+# The open contradictions the cells' figures are in (read by claim, so a big lab stays cheap).
+CONFLICTS = (select(MEMBER.c.claim_id, MEMBER.c.contradiction_id)
              .join(CONTRADICTION, CONTRADICTION.c.id == MEMBER.c.contradiction_id)
-             .where(among(CLAIM.c.subject_id, "subjects"), CONTRADICTION.c.status == "open",
-                    CONTRADICTION.c.active.is_(True)).distinct())
+             .where(among(MEMBER.c.claim_id, "ids"), CONTRADICTION.c.status == "open",
+                    CONTRADICTION.c.active.is_(True)))
 
 
 @dataclass
@@ -83,17 +82,19 @@ def models_table(session: Session, q: Query, children: list[EntityRef],
         return None
     params = {"subjects": [m.id for m in models]}
     cells: dict[int, dict[str, Cell]] = defaultdict(dict)
-    conflicts: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for subject_id, attribute_id, contradiction_id in session.execute(CONFLICTS, params):
-        conflicts[(subject_id, attribute_id)].append(contradiction_id)
+    found = session.execute(CELLS, params).all()
+    conflicts: dict[int, list[int]] = defaultdict(list)
+    if found:
+        for claim_id, contradiction_id in session.execute(CONFLICTS, {"ids": [r.id for r in found]}):
+            conflicts[claim_id].append(contradiction_id)
     used: Counter[int] = Counter()
-    for r in session.execute(CELLS, params):
+    for r in found:
         attribute = attributes[r.attribute_id]
         used[r.attribute_id] += 1
         value = r.low if r.low is not None else r.high
         cells[r.subject_id][attribute.name] = Cell(
             r.id, format_figure(r.low, r.high, r.unit, r.bound, r.precision) or (r.figure_text or ""),
-            r.figure_text or "", value, sorted(conflicts.get((r.subject_id, r.attribute_id), [])))
+            r.figure_text or "", value, sorted(conflicts.get(r.id, [])))
     if not used:
         return None
     ranked = sorted(used, key=lambda a: (-used[a], attributes[a].label.casefold()))

@@ -15,7 +15,7 @@ from kb.web.schemas import SearchOut, convert
 
 @get("/search", name="search:index", sync_to_thread=True, include_in_schema=False)
 def index(session: Session, q: str = "") -> Template:
-    return Template("search/index.html", context={"page": search_page(session, q, limit=20)})
+    return Template("search/index.html", context={"page": search_page(session, q)})
 
 
 @get("/api/search", name="api:search", sync_to_thread=True, tags=["search"],

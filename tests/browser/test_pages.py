@@ -133,6 +133,10 @@ def test_every_page_fits_stays_on_the_site_and_passes_axe(site, chromium, who, w
             clipped = page.evaluate(SVG_OVERFLOW)
             if clipped:
                 problems.append(f"{path}: chart text outside its drawing: {clipped[:5]}")
+            narrow = page.evaluate("Math.min(...[...document.querySelectorAll('.list-main')]"
+                                   ".map(e => e.getBoundingClientRect().width), 10000)")
+            if width >= 1280 and narrow < 800:
+                problems.append(f"{path}: the list is squeezed into {narrow:.0f}px")
             if path == "/" and width < 600:
                 header = page.evaluate("document.querySelector('header.site').getBoundingClientRect().height")
                 if header > 110:

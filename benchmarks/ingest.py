@@ -166,7 +166,7 @@ def main() -> int:
     seeds = read_seed_files(settings.seeds_dir)
     seeds.claims = []
     with session_scope(engine) as session:
-        load_seeds(session=session, settings=settings, seeds=seeds)
+        load_seeds(session=session, settings=settings, seeds=seeds, datasets=False)
         add_names(session, labs, models)
     with Session(engine) as session:
         vocabulary = Vocabulary.load(session)

@@ -15,6 +15,39 @@ WIDTH = 720
 ROW = 26
 LABEL_W = 200
 PAD = 16
+# Text is measured, not rendered, here: a 12px system-ui glyph is at most this wide on average
+# (digits and lower case 6.5-7px), so a label given this much room never leaves the drawing.
+CHAR_W = 7.4
+
+
+def text_width(text: str) -> float:
+    return len(text) * CHAR_W
+
+
+def fit(text: str, room: float) -> str:
+    """`text`, cut with an ellipsis to fit `room` pixels."""
+    if text_width(text) <= room:
+        return text
+    keep = max(1, int(room / CHAR_W) - 1)
+    return text[:keep].rstrip() + "…"
+
+
+def _label(cls: str, x: float, y: float, text: str, anchor: str, room: float) -> str:
+    """A text element that fits `room` pixels; a shortened one carries its full text as a <title>."""
+    shown = fit(text, room)
+    tip = f"<title>{escape(text)}</title>" if shown != text else ""
+    return (f'<text class="{cls}" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}">{tip}'
+            f'{escape(shown)}</text>')
+
+
+def _placed(cls: str, x: float, y: float, text: str, left: float = 0.0, right: float = WIDTH) -> str:
+    """A label centred on x, moved inside [left, right] when it would cross either edge."""
+    w = text_width(text)
+    if x + w / 2 > right - 2:
+        return _label(cls, right - 2, y, text, "end", right - left - 4)
+    if x - w / 2 < left + 2:
+        return _label(cls, left + 2, y, text, "start", right - left - 4)
+    return _label(cls, x, y, text, "middle", right - left - 4)
 
 
 @dataclass(frozen=True)
@@ -27,6 +60,7 @@ class Interval:
     label: str
     url: str = ""
     conflict: bool = False
+    value: str = ""          # the figure as stated, written beside its mark
 
 
 @dataclass(frozen=True)
@@ -38,6 +72,16 @@ class TimePoint:
     high: float | None
     label: str
     url: str = ""
+    value: str = ""
+
+
+def tick_text(value: float, unit: str) -> str:
+    """A tick label: the number with its currency or percent sign, without a unit word."""
+    text = format_value(value, unit)
+    noun = format_value(1.0, unit).removeprefix(format_value(1.0, "count"))
+    if unit and not unit.startswith(("USD", "EUR", "CNY")) and noun.startswith(" ") and " " in text:
+        return text.split(" ", 1)[0]
+    return text
 
 
 class _Axis:
@@ -72,9 +116,13 @@ class _Axis:
 
 def _svg(height: float, title: str, body: list[str]) -> Markup:
     t = escape(title)
+    content = "".join(body)
+    # A chart whose marks are links is a group of links, not one image (an image's content is hidden
+    # from assistive technology, links included).
+    role = "group" if "<a " in content else "img"
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height:.0f}" '
-        f'role="img" aria-label="{t}"><title>{t}</title>{"".join(body)}</svg>'
+        f'role="{role}" aria-label="{t}"><title>{t}</title>{content}</svg>'
     )
 
 
@@ -83,11 +131,18 @@ def _axis_marks(axis: _Axis, unit: str, y: float) -> list[str]:
     for tick in axis.ticks():
         x = axis(tick)
         out.append(f'<line class="tick" x1="{x:.1f}" y1="{y:.1f}" x2="{x:.1f}" y2="{y + 4:.1f}"/>')
-        out.append(f'<text class="tick-label" x="{x:.1f}" y="{y + 16:.1f}" text-anchor="middle">'
-                   f'{escape(format_value(tick, unit))}</text>')
+        out.append(_placed("tick-label", x, y + 16, tick_text(tick, unit), left=axis.x0 - PAD))
     if axis.log:
         out.append(f'<text class="note" x="{axis.x1:.1f}" y="{y + 30:.1f}" text-anchor="end">log scale</text>')
+    if unit_words(unit):
+        out.append(_label("note", axis.x0, y + 30, f"in {unit_words(unit)}", "start", 200))
     return out
+
+
+def unit_words(unit: str) -> str:
+    """The unit a tick label leaves out ("parameters", "months"); "" when the label shows it."""
+    sample = format_value(2.0, unit)
+    return sample.split(" ", 1)[1] if tick_text(2.0, unit) != sample and " " in sample else ""
 
 
 def _mark(axis: _Axis, iv: Interval, y: float) -> list[str]:
@@ -110,6 +165,21 @@ def _mark(axis: _Axis, iv: Interval, y: float) -> list[str]:
     return out
 
 
+def _value_label(axis: _Axis, iv: Interval, y: float) -> str:
+    """The figure written after its mark, or before it when the right edge is too close."""
+    if not iv.value:
+        return ""
+    ends = [axis(v) for v in (iv.low, iv.high) if v is not None]
+    right = axis.x1 if iv.high is None else max(ends)
+    left = axis.x0 if iv.low is None else min(ends)
+    width = text_width(iv.value)
+    if right + 9 + width <= WIDTH - 2:
+        return _label("value-label", right + 9, y + 4, iv.value, "start", WIDTH - right - 11)
+    if left - 9 - width >= LABEL_W + 4:
+        return _label("value-label", left - 9, y + 4, iv.value, "end", left - 9 - LABEL_W - 4)
+    return _placed("value-label", (left + right) / 2, y - 8, iv.value, left=LABEL_W + 4)
+
+
 def interval_chart(intervals: list[Interval], *, unit: str, title: str, zero: bool = True) -> Markup | None:
     """Figures as intervals on one axis, one row each: for contradictions and attribute comparisons."""
     values = [v for iv in intervals for v in (iv.low, iv.high) if v is not None]
@@ -119,10 +189,11 @@ def interval_chart(intervals: list[Interval], *, unit: str, title: str, zero: bo
     body: list[str] = []
     for i, iv in enumerate(intervals):
         y = PAD + i * ROW + ROW / 2
-        label = escape(iv.label if len(iv.label) <= 26 else iv.label[:25] + "…")
-        text = f'<text class="row-label" x="{LABEL_W:.0f}" y="{y + 4:.1f}" text-anchor="end">' \
-               f'{"⚠ " if iv.conflict else ""}{label}</text>'
-        marks = "".join(_mark(axis, iv, y))
+        # A run of rows about one subject names it once.
+        repeated = i > 0 and intervals[i - 1].label == iv.label
+        text = "" if repeated else _label("row-label", LABEL_W, y + 4, ("⚠ " if iv.conflict else "") + iv.label,
+                                          "end", LABEL_W - 4)
+        marks = "".join(_mark(axis, iv, y)) + _value_label(axis, iv, y)
         if iv.url:
             body.append(f'<a href="{escape(iv.url)}">{text}{marks}</a>')
         else:
@@ -133,7 +204,8 @@ def interval_chart(intervals: list[Interval], *, unit: str, title: str, zero: bo
 
 
 def figures_over_time(points: list[TimePoint], *, title: str, max_series: int = 3) -> Markup | None:
-    """Small multiples, one per attribute with figures at two or more dates: value against date."""
+    """Small multiples, one per series (one attribute of one subject, in one unit) with figures at two
+    or more dates: value against date, the points of the series joined and labelled."""
     series: dict[tuple[str, str], list[TimePoint]] = defaultdict(list)
     for p in points:
         series[(p.series, p.unit)].append(p)
@@ -143,30 +215,37 @@ def figures_over_time(points: list[TimePoint], *, title: str, max_series: int = 
     if not chosen:
         return None
     panel_h, body = 150, []
+    left, right = LABEL_W / 2, WIDTH - PAD - 40
     for n, ((name, unit), pts) in enumerate(chosen):
         top = n * (panel_h + 30)
+        pts = sorted(pts, key=lambda p: (p.when, p.low if p.low is not None else 0.0))
         ordinals = [p.when.toordinal() for p in pts]
         lo_d, hi_d = min(ordinals), max(ordinals)
         span = max(hi_d - lo_d, 1)
         values = [v for p in pts for v in (p.low, p.high) if v is not None]
-        axis = _Axis(values, top + panel_h - 10, top + 24)  # vertical: larger values higher up
-        body.append(f'<text class="panel-title" x="{PAD}" y="{top + 14}">{escape(name)}</text>')
-        body.append(f'<line class="axis" x1="{LABEL_W / 2}" y1="{top + panel_h - 10}" x2="{WIDTH - PAD}" '
+        axis = _Axis(values, top + panel_h - 10, top + 30)  # vertical: larger values higher up
+        heading = name + (f", in {unit_words(unit)}" if unit_words(unit) else "")
+        body.append(_label("panel-title", PAD, top + 14, heading, "start", WIDTH - 2 * PAD))
+        body.append(f'<line class="axis" x1="{left}" y1="{top + panel_h - 10}" x2="{WIDTH - PAD}" '
                     f'y2="{top + panel_h - 10}"/>')
         for tick in (axis.ticks(3) if not axis.log else axis.ticks()):
-            y = axis(tick)
-            body.append(f'<text class="tick-label" x="{LABEL_W / 2 - 4}" y="{y + 4:.1f}" text-anchor="end">'
-                        f'{escape(format_value(tick, unit))}</text>')
+            body.append(_label("tick-label", left - 4, axis(tick) + 4, tick_text(tick, unit), "end", left - 6))
+
+        def x_of(p: TimePoint) -> float:
+            return left + 10 + (p.when.toordinal() - lo_d) / span * (right - left - 20)
         for when in sorted({p.when for p in pts}):
-            x = LABEL_W / 2 + 10 + (when.toordinal() - lo_d) / span * (WIDTH - PAD - LABEL_W / 2 - 20)
-            body.append(f'<text class="tick-label" x="{x:.1f}" y="{top + panel_h + 6}" text-anchor="middle">'
-                        f'{escape(when.isoformat()[:7])}</text>')
-        for p in pts:
-            x = LABEL_W / 2 + 10 + (p.when.toordinal() - lo_d) / span * (WIDTH - PAD - LABEL_W / 2 - 20)
+            x = left + 10 + (when.toordinal() - lo_d) / span * (right - left - 20)
+            body.append(_placed("tick-label", x, top + panel_h + 6, when.isoformat()[:7], left=left))
+        mids = [(x_of(p), axis(((p.low if p.low is not None else p.high) +
+                                (p.high if p.high is not None else p.low)) / 2)) for p in pts]
+        body.append('<polyline class="series-line" points="' +
+                    " ".join(f"{x:.1f},{y:.1f}" for x, y in mids) + '"/>')
+        for p, (x, _) in zip(pts, mids):
             lo = p.low if p.low is not None else p.high
             hi = p.high if p.high is not None else p.low
             mark = (f'<circle class="mark point" cx="{x:.1f}" cy="{axis(lo):.1f}" r="4"/>' if lo == hi else
                     f'<line class="mark range" x1="{x:.1f}" y1="{axis(lo):.1f}" x2="{x:.1f}" y2="{axis(hi):.1f}"/>')
             tip = f"<title>{escape(p.label)} ({p.when.isoformat()})</title>"
-            body.append(f'<a href="{escape(p.url)}">{mark}{tip}</a>' if p.url else mark + tip)
+            value = _placed("value-label", x, axis(hi) - 8, p.value, left=left) if p.value else ""
+            body.append((f'<a href="{escape(p.url)}">{mark}{tip}</a>' if p.url else mark + tip) + value)
     return _svg(len(chosen) * (panel_h + 30), title, body)

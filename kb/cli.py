@@ -56,18 +56,38 @@ def cmd_migrate(args, settings: Settings) -> int:
     return 0
 
 
+def progress_display(label: str):
+    """A progress callback for long imports: one updating line on a terminal, a line per 500 rows
+    otherwise (so logs stay short)."""
+    tty = sys.stderr.isatty()
+
+    def show(done: int, total: int) -> None:
+        line = f"{label}: {done}/{total} rows"
+        if tty:
+            print("\r" + line, end="" if done < total else "\n", file=sys.stderr, flush=True)
+        elif done == total or done % 500 == 0:
+            print(line, file=sys.stderr, flush=True)
+    return show
+
+
+def _seed_all(session, settings: Settings):
+    """The curated seeds and the shipped Epoch datasets, then derived state; progress on stderr."""
+    from kb.seeds import load_seeds
+    report = load_seeds(session=session, settings=settings, progress=progress_display)
+    _after_seed(session)
+    return report
+
+
 @command("seed")
 def cmd_seed(args, settings: Settings) -> int:
     from kb.db import session_scope
     from kb.migrate import is_empty
-    from kb.seeds import load_seeds
     engine = _engine(settings)
     _check_connection(engine)
     if is_empty(engine):
         raise CommandError("the database has no schema yet: run `python manage.py migrate` first")
     with session_scope(engine) as session:
-        report = load_seeds(session=session, settings=settings)
-        _after_seed(session)
+        report = _seed_all(session, settings)
     for path in report.missing_texts:
         print(f"note: article text not found at {path}; its citations keep quotes and offsets only")
     if not report.changed:
@@ -76,6 +96,9 @@ def cmd_seed(args, settings: Settings) -> int:
         created = ", ".join(f"{n} {t}" for t, n in sorted(report.created.items())) or "nothing"
         updated = ", ".join(f"{n} {t}" for t, n in sorted(report.updated.items())) or "nothing"
         print(f"seeded: created {created}; updated {updated}")
+    for d in report.datasets:
+        print(f"{d.dataset}: {d.rows_imported} of {d.rows} rows; claims: {d.claims_created} new, "
+              f"{d.claims_updated} updated, {d.claims_unchanged} unchanged (Data: Epoch AI, CC BY 4.0)")
     return 0
 
 
@@ -94,7 +117,6 @@ def cmd_serve(args, settings: Settings) -> int:
     from dataclasses import replace
     from kb.db import session_scope
     from kb.migrate import is_empty, upgrade
-    from kb.seeds import load_seeds
     from kb.web.app import create_app
     settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port,
                        workers=args.workers or settings.workers)
@@ -106,8 +128,7 @@ def cmd_serve(args, settings: Settings) -> int:
         print("empty database: migrating and seeding first")
         upgrade(engine)
         with session_scope(engine) as session:
-            load_seeds(session=session, settings=settings)
-            _after_seed(session)
+            _seed_all(session, settings)
     else:
         upgrade(engine)
     engine.dispose()

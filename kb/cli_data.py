@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from kb.cli import _EXTENSIONS, CommandError, _check_connection, _engine, command
+from kb.cli import _EXTENSIONS, CommandError, _check_connection, _engine, command, progress_display
 
 
 def _ready_engine(settings):
@@ -47,18 +47,6 @@ def cmd_contradictions(args, settings) -> int:
     return 0
 
 
-def _progress(label: str):
-    tty = sys.stderr.isatty()
-
-    def show(done: int, total: int) -> None:
-        line = f"{label}: {done}/{total} rows"
-        if tty:
-            print("\r" + line, end="" if done < total else "\n", file=sys.stderr, flush=True)
-        elif done == total or done % 500 == 0:
-            print(line, file=sys.stderr, flush=True)
-    return show
-
-
 @command("import-dataset")
 def cmd_import_dataset(args, settings) -> int:
     from kb.db import session_scope
@@ -67,7 +55,7 @@ def cmd_import_dataset(args, settings) -> int:
     try:
         with session_scope(engine) as session:
             report = import_epoch(session=session, dataset=args.dataset, path=Path(args.path),
-                                  progress=_progress(args.dataset))
+                                  progress=progress_display(args.dataset))
     except DatasetError as exc:
         raise CommandError(str(exc)) from None
     if args.json:

@@ -44,9 +44,14 @@ def test_migrate_seed_seed_export_load_export(tmp_path):
     first_db = {"KB_DATABASE_URL": f"sqlite:///{tmp_path / 'a.sqlite3'}"}
     second_db = {"KB_DATABASE_URL": f"sqlite:///{tmp_path / 'b.sqlite3'}"}
     assert run(["migrate"], first_db).returncode == 0
-    assert run(["seed"], first_db).returncode == 0
+    seeded = run(["seed"], first_db)
+    assert seeded.returncode == 0
+    # The shipped Epoch files are imported with a progress display on stderr.
+    assert "epoch-models: 895/895 rows" in seeded.stderr
+    assert "epoch-hardware: 169/169 rows" in seeded.stderr
     again = run(["seed"], first_db)
     assert "nothing changed" in again.stdout
+    assert "2265 unchanged" in again.stdout
     one, two = tmp_path / "one.json", tmp_path / "two.json"
     assert run(["export", "--format", "json", "--out", str(one)], first_db).returncode == 0
     loaded = run(["load", str(one)], second_db)

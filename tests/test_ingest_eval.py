@@ -55,7 +55,7 @@ def corpus_kb(settings, engine):
     files = {r.data["key"]: settings.corpus_dir / r.data["file"] for r in seeds.sources if r.data.get("file")}
     seeds.claims = []
     with session_scope(engine) as session:
-        load_seeds(session=session, settings=settings, seeds=seeds)
+        load_seeds(session=session, settings=settings, seeds=seeds, datasets=False)
     return expected, verify_quotes, files
 
 

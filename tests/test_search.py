@@ -32,7 +32,7 @@ def test_prefixes_match_and_typos_find_entities(session):
     lab, *_ = _setup(session)
     assert lab.id in search(session, "deeps").entities
     result = search(session, "deepsek")
-    assert lab.id in result.entities and lab.id in result.fuzzy
+    assert lab.id in result.entities and result.suggestion == "deepseek"
 
 
 def test_hidden_claims_are_not_found(session):
@@ -82,7 +82,7 @@ def test_search_pages_group_and_mark_results(seeded_settings):
         assert api["entities"][0]["slug"] == "deepseek"
 
 
-def test_capped_match_counts_read_as_lower_bounds(session, monkeypatch):
+def test_match_counts_past_the_cap_read_as_more_than_the_cap(session, monkeypatch):
     import kb.search
     from kb.web.contexts.search import search_page
     lab = make_entity(session, name="Quasar", slug="quasar")
@@ -92,4 +92,49 @@ def test_capped_match_counts_read_as_lower_bounds(session, monkeypatch):
     assert search_page(session, "pelican", limit=2).total_label("claims") == "3"
     monkeypatch.setattr(kb.search, "COUNT_CAP", 2)
     page = search_page(session, "pelican", limit=2)
-    assert page.totals["claims"] == 2 and page.total_label("claims") == "2+"
+    assert page.totals["claims"] == 3 and page.total_label("claims") == "more than 2"
+
+
+def test_totals_count_visible_matches_past_the_first_thousand(session):
+    """The bug this guards: counting the first 1,000 full-text hits, then dropping hidden ones."""
+    from datetime import datetime, timezone
+    from sqlalchemy import insert
+    from tests.web_factories import make_attribute
+    lab = make_entity(session, name="Orion Lab", slug="orion-lab")
+    attribute = make_attribute(session)
+    now = datetime.now(timezone.utc)
+
+    def rows(n, status):
+        return [{"subject_id": lab.id, "attribute_id": attribute.id, "statement": f"Orion figure {i}",
+                 "status": status, "rank": "normal", "period": "", "scope": "", "asserted_by": "",
+                 "rank_reason": "", "dataset_confidence": "", "note": "", "version": 1,
+                 "created_at": now, "updated_at": now} for i in range(n)]
+    # Hidden claims first, so the first thousand index hits are mostly ones readers cannot see.
+    session.execute(insert(Claim), rows(900, "proposed"))
+    session.execute(insert(Claim), rows(1_200, "unverified"))
+    session.commit()
+    assert search(session, "orion").totals["claims"] == 1_200
+
+
+def test_a_total_past_the_cap_reads_more_than_the_cap():
+    from kb.search import COUNT_CAP
+    from kb.web.contexts.search import SearchPage
+    page = SearchPage(query="x", totals={"claims": COUNT_CAP + 1, "sources": 7})
+    assert page.total_label("claims") == "more than 10,000" and page.total_label("sources") == "7"
+
+
+def test_a_misspelt_name_finds_every_entity_with_it_and_offers_the_correction(seeded_settings):
+    from litestar.testing import TestClient
+    from selectolax.lexbor import LexborHTMLParser
+    from kb.web.app import create_app
+    with TestClient(app=create_app(seeded_settings)) as client:
+        doc = LexborHTMLParser(client.get("/search?q=deepsek").text)
+        names = {a.text() for a in doc.css("#r-entities + ul a.entity")}
+        assert {"DeepSeek", "DeepSeek-V2", "DeepSeek-V3", "DeepSeek-R1", "DeepSeek V4 Pro", "DeepSeek V4 Flash",
+                "DeepSeek R1 7B"} <= names
+        assert doc.css("#r-claims + ul li") and doc.css("#r-quotes + ul li")
+        offer = doc.css_first(".did-you-mean a")
+        assert offer.text() == "deepseek" and offer.attributes["href"] == "/search?q=deepseek"
+        assert client.get("/api/search?q=deepsek").json()["suggestion"] == "deepseek"
+        plain = LexborHTMLParser(client.get("/search?q=DeepSeek").text)
+        assert plain.css_first(".did-you-mean") is None

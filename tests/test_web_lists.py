@@ -161,7 +161,7 @@ def test_lab_page_query_count_does_not_grow_with_its_claims(settings, engine):
         session.commit()
     with TestClient(app=create_app(settings)) as client:
         doc = LexborHTMLParser(client.get("/labs/big-lab").text)
-        assert doc.css("article.claim.conflicted") and doc.css_first("section.attention")
+        assert doc.css("tbody.statement-group.conflicted tr.conflicted") and doc.css_first("section.attention")
         assert _count(client, "/labs/small-lab") == _count(client, "/labs/big-lab")
         assert _count(client, "/api/entities/lab/small-lab") == _count(client, "/api/entities/lab/big-lab")
 

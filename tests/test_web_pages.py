@@ -57,14 +57,37 @@ def test_detail_pages_render(client, seeded_settings):
         assert html(client.get(path)).css_first("h1")
 
 
-def test_deepseek_lab_page_shows_both_training_costs_side_by_side_with_sources(client):
+def test_deepseek_lab_page_shows_its_models_figures_in_one_aligned_table(client):
     doc = html(client.get("/labs/deepseek"))
-    section = doc.css_first("#roll-training_cost").parent
-    rows = {r.css_first("th").text(strip=True): r.text(separator=" ") for r in section.css("tbody tr")}
-    assert "$5.5M" in rows["DeepSeek-V3"] and "CustomClanker" in rows["DeepSeek-V3"]
-    assert "$5.8M" in rows["DeepSeek-V2"] and "AINews" in rows["DeepSeek-V2"]
-    assert section.css("a.conflict"), "the conflicting figures link to their contradiction"
+    table = doc.css_first("table.models-table")
+    columns = [th.text(strip=True) for th in table.css("thead th")]
+    cost = columns.index("Training cost")
+    rows = {r.css_first("th").text(strip=True): r.css("th, td") for r in table.css("tbody tr")}
+    assert {"DeepSeek-V2", "DeepSeek-V3", "DeepSeek-R1", "DeepSeek V4 Pro"} <= set(rows)
+    assert all(len(cells) == len(columns) for cells in rows.values()), "every row has every column"
+    assert rows["DeepSeek-V3"][cost].text(strip=True).startswith("~$5.5M")
+    assert rows["DeepSeek-V2"][cost].text(strip=True).startswith("$5.8M")
+    assert rows["DeepSeek-V3"][cost].css_first("a.conflict"), "a conflict is marked in its cell"
     assert doc.css_first("section.attention"), "the lab's open contradiction is flagged at the top"
+    ordered = html(client.get("/labs/deepseek?_sort_desc=training_cost")).css("table.models-table tbody tr")
+    assert [r.css_first("th").text(strip=True) for r in ordered][:3] == ["DeepSeek-R1", "DeepSeek-V2", "DeepSeek-V3"]
+
+
+def test_deepseek_v3_page_shows_the_dispute_and_epochs_cost_beside_the_articles(client):
+    doc = html(client.get("/models/deepseek-v3"))
+    assert "Contradiction #" in doc.css_first("section.attention").text(), "the dispute box, on a model's page"
+    group = doc.css_first("tbody#attr-training_cost")
+    assert group.css_first("tr.group-head a.conflict"), "the group links its contradiction"
+    rows = [r.text(separator=" ") for r in group.css("tr[id^=claim-]")]
+    assert any("$5.5M" in r and "CustomClanker" in r for r in rows), "the article's figure"
+    assert any("$5.39M" in r and "Epoch AI" in r for r in rows), "Epoch's figure"
+    assert any("$5.8M" in r and "DeepSeek" in r for r in rows), "the lab's figure it conflicts with"
+
+
+def test_every_entity_kind_gets_the_dispute_box_and_the_statement_table(client):
+    for path in ("/labs/deepseek", "/models/deepseek-v3", "/techniques/multi-head-latent-attention"):
+        doc = html(client.get(path))
+        assert doc.css_first("section.attention") and doc.css_first("table.statements tbody.statement-group"), path
 
 
 def test_lab_page_links_its_models_and_techniques(client):

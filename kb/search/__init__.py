@@ -15,14 +15,14 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from kb.names import normalize_name
-from kb.search.fuzzy import fuzzy_entities
+from kb.search.fuzzy import corrected_terms, fuzzy_entities
 from kb.search.schema import INDEXED, PG_COLUMN, PG_CONFIG
 
-# Ranking looks at this many matches per group; past it, results are the best of those, and the
-# group's total says "COUNT_CAP" (it is never counted further).
+# Ranking looks at this many matches per group; results are the best of those. Totals count the
+# visible matches up to COUNT_CAP; past it a total reads "more than COUNT_CAP", never less than true.
 CANDIDATES = 1000
 SQLITE_RANKED = 200
-COUNT_CAP = 1000
+COUNT_CAP = 10_000
 HIDDEN = "('proposed', 'rejected')"
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -48,7 +48,10 @@ PLANS = {
 
 @dataclass
 class SearchIds:
-    """What matched, best first: ids per group, and how many matched (capped at COUNT_CAP)."""
+    """What matched, best first: ids per group, and how many matched (COUNT_CAP + 1 means "more").
+
+    When nothing matched the words as typed, `suggestion` is the query with misspelt name words
+    corrected and the groups hold its matches instead."""
 
     query: str
     terms: list[str]
@@ -58,6 +61,12 @@ class SearchIds:
     citations: list[int] = field(default_factory=list)
     sources: list[int] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
+    suggestion: str = ""
+
+    @property
+    def found_text(self) -> bool:
+        """Anything matched by its words (not only as a near miss of a name)."""
+        return bool(self.claims or self.citations or self.sources or len(self.fuzzy) < len(self.entities))
 
 
 def terms_of(query: str) -> list[str]:
@@ -66,8 +75,36 @@ def terms_of(query: str) -> list[str]:
 
 
 def search(session: Session, query: str, *, limit: int = 10) -> SearchIds:
-    """The best `limit` matches of each kind for `query`."""
-    terms = terms_of(query)
+    """The best `limit` matches of each kind for `query`; when its words match nothing, those of
+    the corrected query ("deepsek" -> "deepseek"), with the correction as `suggestion`."""
+    result = _search(session, query, terms_of(query), limit)
+    if result.terms and not result.found_text:
+        corrected = corrected_terms(session, result.terms, lambda word: _indexed(session, word))
+        if corrected:
+            fixed = _search(session, " ".join(corrected), corrected, limit)
+            if fixed.found_text:
+                fixed.suggestion = fixed.query
+                fixed.query = query
+                return fixed
+    return result
+
+
+def _indexed(session: Session, word: str) -> bool:
+    """True when some searchable text holds `word` (then it is no typo to correct)."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    for ix in INDEXED.values():
+        if sqlite:
+            sql, params = f"SELECT 1 FROM {ix.fts} WHERE {ix.fts} MATCH :m LIMIT 1", {"m": '"' + word + '"'}
+        else:
+            sql = (f'SELECT 1 FROM "{ix.table}" WHERE {PG_COLUMN} @@ plainto_tsquery(\'{PG_CONFIG}\', :m) '
+                   "LIMIT 1")
+            params = {"m": word}
+        if session.execute(text(sql), params).first() is not None:
+            return True
+    return False
+
+
+def _search(session: Session, query: str, terms: list[str], limit: int) -> SearchIds:
     result = SearchIds(query=query, terms=terms)
     if not terms:
         return result
@@ -119,11 +156,23 @@ def _sqlite_matches(session: Session, plan: Plan, match: str, limit: int) -> tup
     ids = session.execute(
         text(f"SELECT t.{plan.result} FROM ({candidates}) m {visible} ORDER BY m.rank LIMIT :limit"),
         {"match": match, "limit": limit}).scalars().all()
+    if len(ids) < limit and plan.where != "TRUE" and session.execute(text(
+            f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH :match LIMIT {SQLITE_RANKED}) m"),
+            {"match": match}).scalar_one() == SQLITE_RANKED:
+        # Hidden matches crowded the candidates out: rank visible ones only (slower, and rare).
+        visible_candidates = (
+            f'SELECT {fts}.rowid AS id, {fts}.rank AS rank, t.{plan.result} AS result FROM {fts} '
+            f'JOIN "{plan.table}" t ON t.id = {fts}.rowid {plan.join} '
+            f"WHERE {fts} MATCH :match AND {plan.where} LIMIT {SQLITE_RANKED}")
+        ids = session.execute(text(f"SELECT m.result FROM ({visible_candidates}) m ORDER BY m.rank LIMIT :limit"),
+                              {"match": match, "limit": limit}).scalars().all()
     total = len(ids)
     if total == limit:
+        # Count what readers may see, stopping one past the cap: the cap applies after the
+        # visibility filter, so hidden matches never make the total smaller than the truth.
         total = session.execute(text(
-            f"SELECT count(*) FROM (SELECT rowid AS id FROM {fts} WHERE {fts} MATCH :match "
-            f"LIMIT {COUNT_CAP}) m {visible}"), {"match": match}).scalar_one()
+            f"SELECT count(*) FROM (SELECT m.id FROM (SELECT rowid AS id FROM {fts} WHERE {fts} "
+            f"MATCH :match) m {visible} LIMIT {COUNT_CAP + 1}) v"), {"match": match}).scalar_one()
     return list(dict.fromkeys(ids)), total
 
 
@@ -147,12 +196,13 @@ def _pg_matches(session: Session, plan: Plan, tsquery: str, limit: int) -> tuple
     rows = session.execute(text(
         f"SELECT m.result, count(*) OVER () FROM ({candidates}) m ORDER BY m.rank DESC, m.id LIMIT :limit"),
         {"tsq": tsquery, "limit": limit}).all()
-    return _found(rows)
-
-
-def _found(rows) -> tuple[list[int], int]:
-    """Ids in order without repeats, and how many candidates matched (at most COUNT_CAP)."""
-    total = min(rows[0][1], COUNT_CAP) if rows else 0
+    total = rows[0][1] if rows else 0
+    if total >= CANDIDATES:
+        # More than were ranked: count the visible matches on, up to one past the cap.
+        total = session.execute(text(
+            f'SELECT count(*) FROM (SELECT 1 FROM "{plan.table}" t {plan.join} '
+            f"WHERE t.{PG_COLUMN} @@ to_tsquery('{PG_CONFIG}', :tsq) AND {plan.where} "
+            f"LIMIT {COUNT_CAP + 1}) v"), {"tsq": tsquery}).scalar_one()
     return list(dict.fromkeys(r[0] for r in rows)), total
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 from rapidfuzz import fuzz, process
@@ -15,8 +16,11 @@ MIN_QUERY = 4      # shorter queries match too much by accident
 SCORE_CUTOFF = 82
 
 _lock = threading.Lock()
-# Per database URL: (stamp, normalized names, entity id per name). Rebuilt when the stamp changes.
-_cache: dict[str, tuple[tuple, list[str], list[int]]] = {}
+# Per database URL: (stamp, normalized names, entity id per name, words of the names). Rebuilt when
+# the stamp changes.
+_cache: dict[str, tuple[tuple, list[str], list[int], list[str]]] = {}
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+WORD_CUTOFF = 75   # how close a misspelt word must be to a word of a name to be offered instead
 
 
 def _stamp(session: Session) -> tuple:
@@ -26,24 +30,52 @@ def _stamp(session: Session) -> tuple:
     return tuple(a) + tuple(e)
 
 
-def _names(session: Session) -> tuple[list[str], list[int]]:
+def _load(session: Session) -> tuple[list[str], list[int], list[str]]:
     key = str(session.get_bind().url)
     stamp = _stamp(session)
     with _lock:
         cached = _cache.get(key)
         if cached and cached[0] == stamp:
-            return cached[1], cached[2]
+            return cached[1], cached[2], cached[3]
     names: list[str] = []
     ids: list[int] = []
+    words: set[str] = set()
     for entity_id, name in session.execute(select(Entity.id, Entity.name).where(Entity.merged_into_id.is_(None))):
         names.append(normalize_name(name))
         ids.append(entity_id)
-    for entity_id, norm in session.execute(select(Alias.entity_id, Alias.normalized)):
+        words.update(w.casefold() for w in _WORD.findall(name))
+    for entity_id, name, norm in session.execute(select(Alias.entity_id, Alias.name, Alias.normalized)):
         names.append(norm)
         ids.append(entity_id)
+        words.update(w.casefold() for w in _WORD.findall(name))
+    vocabulary = sorted(w for w in words if len(w) >= MIN_QUERY and not w.isdigit())
     with _lock:
-        _cache[key] = (stamp, names, ids)
+        _cache[key] = (stamp, names, ids, vocabulary)
+    return names, ids, vocabulary
+
+
+def _names(session: Session) -> tuple[list[str], list[int]]:
+    names, ids, _ = _load(session)
     return names, ids
+
+
+def corrected_terms(session: Session, terms: list[str], indexed=lambda word: False) -> list[str] | None:
+    """The query's words with each misspelt name word replaced by the closest word of a name or
+    alias ("deepsek" -> "deepseek"); None when no word needs it. A word `indexed` says some text
+    holds is kept as typed."""
+    _, _, vocabulary = _load(session)
+    known = set(vocabulary)
+    out, changed = [], False
+    for term in terms:
+        word = term.casefold()
+        if len(word) >= MIN_QUERY and word not in known and not indexed(word):
+            hit = process.extractOne(word, vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF)
+            if hit is not None:
+                out.append(hit[0])
+                changed = True
+                continue
+        out.append(term)
+    return out if changed else None
 
 
 def fuzzy_entities(session: Session, query: str, *, limit: int = 5) -> list[tuple[int, float]]:

@@ -11,8 +11,10 @@ from typing import Any
 from sqlmodel import Session, SQLModel, select
 
 from kb.config import Settings
+from kb.importers import ImportReport
 from kb.models import Alias, Attribute, Citation, Claim, Derivation, Entity, Relation, Source
 from kb.names import normalize_name, parse_ref
+from kb.seeds.datasets import ProgressFor, import_shipped
 from kb.seeds.files import Record, SeedError, SeedSet, read_seed_files
 from kb.seeds.validate import validate
 from kb.services.history import record_event, snapshot
@@ -25,6 +27,7 @@ class SeedReport:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     missing_texts: list[str] = field(default_factory=list)
+    datasets: list[ImportReport] = field(default_factory=list)
 
     def count(self, table: str, created: bool) -> None:
         target = self.created if created else self.updated
@@ -32,7 +35,8 @@ class SeedReport:
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated)
+        return bool(self.created or self.updated) or any(
+            d.claims_created or d.claims_updated or d.created for d in self.datasets)
 
 
 def _assign(obj: SQLModel, values: dict[str, Any]) -> bool:
@@ -257,8 +261,10 @@ class _Loader:
                 values, self.report, "citation")
 
 
-def load_seeds(*, session: Session, settings: Settings, seeds: SeedSet | None = None) -> SeedReport:
-    """Validate the whole seed set, then upsert it; raises SeedError before writing anything."""
+def load_seeds(*, session: Session, settings: Settings, seeds: SeedSet | None = None,
+               datasets: bool = True, progress: ProgressFor | None = None) -> SeedReport:
+    """Validate the whole seed set, then upsert it and import the shipped datasets (unless
+    `datasets` is false); raises SeedError before writing anything."""
     seeds = seeds or read_seed_files(settings.seeds_dir)
     validate(seeds)
     report = SeedReport()
@@ -269,4 +275,6 @@ def load_seeds(*, session: Session, settings: Settings, seeds: SeedSet | None = 
     loader.relations_(seeds.relations)
     loader.claims_(seeds.claims)
     session.flush()
+    if datasets:
+        report.datasets = import_shipped(session=session, seeds_dir=settings.seeds_dir, progress=progress)
     return report

@@ -58,6 +58,7 @@ class QueueFilter:
     assigned: str = "anyone"
     sort: str = "severity"
     limit: int = 200
+    offset: int = 0
 
 
 def _claim_item(kind: str, claim: Claim, subject: Entity, attribute: Attribute,
@@ -103,7 +104,8 @@ def _claim_rows(session: Session, where, flt: QueueFilter, user_id: int | None):
 
 
 def queue_items(*, session: Session, flt: QueueFilter, user_id: int | None) -> list[QueueItem]:
-    """Everything awaiting attention that `flt` selects, most severe (or oldest) first."""
+    """Everything awaiting attention that `flt` selects, most severe (or oldest) first; items
+    `flt.offset` to `flt.limit` of that order (each kind reads its first `limit` rows)."""
     items: list[QueueItem] = []
     if "verify" in flt.kinds:
         for claim, subject, attribute, who in _claim_rows(
@@ -137,7 +139,7 @@ def queue_items(*, session: Session, flt: QueueFilter, user_id: int | None) -> l
         items.sort(key=lambda i: (i.created_at, i.severity), reverse=True)
     else:
         items.sort(key=lambda i: (-i.severity, i.created_at))
-    return items[:flt.limit]
+    return items[flt.offset:flt.limit]
 
 
 def _contradiction_items(session: Session, flt: QueueFilter, user_id: int | None) -> list[QueueItem]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from litestar import Request
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
+from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from kb.textcheck import check_text
@@ -62,6 +64,12 @@ def page(template: str, context: dict[str, Any], status_code: int = 200) -> Temp
     return Template(template, context=context, status_code=status_code)
 
 
-def see_other(target: str, next_url: str | None = None) -> Redirect:
-    """The redirect after a successful POST (303, so the browser GETs the result)."""
+def see_other(target: str, next_url: str | None = None, *, request: Request | None = None,
+              notice: str = "") -> Redirect:
+    """The redirect after a successful POST (303, so the browser GETs the result), carrying
+    `notice` in the session to the page it lands on: the confirmation that the write happened."""
+    if request is not None and notice:
+        if not isinstance(request.scope.get("session"), dict):   # just cleared, as at logout
+            request.set_session({})
+        flash(request, notice, "success")
     return Redirect(safe_next(next_url, target), status_code=303)

@@ -51,6 +51,38 @@ class SortOption:
     selected: bool
 
 
+@dataclass(frozen=True)
+class ColumnOrder:
+    """The column a list is sorted by, and which way (Datasette's ?_sort= / ?_sort_desc=)."""
+
+    column: str
+    descending: bool = False
+
+
+def requested_order(q: "Query", columns: Sequence[str], default: ColumnOrder,
+                    presets: dict[str, ColumnOrder] | None = None) -> ColumnOrder:
+    """The order a request asks for: ?_sort_desc=, then ?_sort=, then a named ?sort= preset."""
+    if (column := q.get("_sort_desc")) in columns:
+        return ColumnOrder(column, True)
+    if (column := q.get("_sort")) in columns:
+        return ColumnOrder(column, False)
+    return (presets or {}).get(q.get("sort") or "", default)
+
+
+def header_links(q: "Query", columns: Sequence[str], current: ColumnOrder) -> dict[str, str]:
+    """Each sortable column's header link: ascending first, descending when clicked again."""
+    links = {}
+    for column in columns:
+        again = column == current.column and not current.descending
+        links[column] = q.url(sort=None, _sort=None if again else column, _sort_desc=column if again else None)
+    return links
+
+
+def ordered(expression, descending: bool):
+    """An ORDER BY term that keeps rows without a value last either way."""
+    return (expression.desc() if descending else expression.asc()).nulls_last()
+
+
 @dataclass
 class ListPage:
     """A list page's context: what is listed, how it is narrowed, and where the rest is."""
@@ -66,6 +98,13 @@ class ListPage:
     json_url: str = ""
     csv_url: str = ""
     problems: list[str] = field(default_factory=list)
+    order: ColumnOrder | None = None
+    sort_links: dict[str, str] = field(default_factory=dict)   # column -> its header's link
+
+    def aria_sort(self, column: str) -> str:
+        if self.order is None or self.order.column != column:
+            return "none"
+        return "descending" if self.order.descending else "ascending"
 
 
 class Query:

@@ -134,8 +134,12 @@ class SearchOut(msgspec.Struct):
     quotes: list[SearchQuoteOut]
     sources: list[SourceOut]
     totals: Annotated[dict[str, int], msgspec.Meta(description=(
-        f"Matches of claims, citations and sources, each counted up to {SEARCH_COUNT_CAP:,}: that figure is a "
-        f"lower bound, meaning at least that many; entities counts the entities found, near misses included."))]
+        f"Visible matches of claims, citations and sources, counted exactly up to {SEARCH_COUNT_CAP:,}; "
+        f"{SEARCH_COUNT_CAP + 1:,} means more than {SEARCH_COUNT_CAP:,}. Entities counts the entities found, "
+        f"near misses included."))]
+    suggestion: Annotated[str, msgspec.Meta(description=(
+        "When the query's words matched nothing: the query with misspelt names corrected, whose "
+        "matches these are; empty otherwise."))] = ""
 
 
 # Every list is paged alike; counting a million matches would cost more than the page itself, so a

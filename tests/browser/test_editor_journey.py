@@ -65,7 +65,7 @@ def test_editor_and_fact_checker_journey(live_server, browser_page, seeded_engin
     page.select_option("#source", value=str(ids["source"]))
     page.fill("#quote", STARS_QUOTE)
     page.click("button[name=step][value=preview]")
-    expect(page.locator("#parsed-figure")).to_have_text("≥ 8K")
+    expect(page.locator("#parsed-figure")).to_have_text("at least 8,000")
     expect(page.locator(".quote-preview mark")).to_have_text(STARS_QUOTE)
     page.click("button[name=step][value=save]")
     page.wait_for_url(re.compile(r".*/claims/\d+$"))
@@ -103,8 +103,10 @@ def test_editor_and_fact_checker_journey(live_server, browser_page, seeded_engin
     page.goto(f"{base}/labs/deepseek")
     expect(page.locator(f"#claim-{ids['lab_claim']} .rank-deprecated")).to_be_visible()
     assert page.locator(f".attention a[href='/contradictions/{ids['contradiction']}']").count() == 0
-    stars_row = page.locator("table.rollup-table tr", has=page.locator(f"a[href='/claims/{claim_id}']"))
-    expect(stars_row).to_contain_text("verified")
+    expect(page.locator("table.models-table tr", has_text="DeepSeek-V2")
+           .locator(f"a[href='/claims/{claim_id}']")).to_contain_text("8,000")
+    page.goto(f"{base}/models/deepseek-v2")
+    expect(page.locator(f"#claim-{claim_id}")).to_contain_text("verified")
     page.goto(f"{base}/claims/{claim_id}")
     steps = page.locator("ol.history li").all_inner_texts()
     assert any("create" in s and "edna" in s for s in steps), steps

@@ -97,11 +97,11 @@ def test_reader_journey(server):
 
         page.locator("#r-entities ~ ul a.entity", has_text="DeepSeek").first.click()
         page.wait_for_url("**/labs/deepseek")
-        rollup = page.locator("#roll-training_cost ~ table")
-        assert "$5.5M" in rollup.inner_text() and "$5.8M" in rollup.inner_text()
+        models = page.locator("table.models-table")
+        assert "$5.5M" in models.inner_text() and "$5.8M" in models.inner_text()
         page.screenshot(path=str(ARTIFACTS / "3-lab.png"), full_page=True)
 
-        rollup.locator("tr", has_text="DeepSeek-V3").locator("td .figure a").click()
+        models.locator("tr", has_text="DeepSeek-V3").locator("td a", has_text="$5.5M").click()
         page.wait_for_url("**/claims/*")
         assert "5.5" in page.locator("h1 + p.statement").inner_text()
         page.screenshot(path=str(ARTIFACTS / "4-claim.png"), full_page=True)
@@ -112,7 +112,10 @@ def test_reader_journey(server):
         assert page.locator(".side-by-side article").count() >= 2
         page.screenshot(path=str(ARTIFACTS / "5-contradiction.png"), full_page=True)
 
-        page.locator(".side-by-side blockquote footer a").first.click()
+        # The article's quote (Epoch's figure cites a dataset row, which has no running text).
+        links = page.locator(".side-by-side blockquote footer a")
+        article = next(i for i in range(links.count()) if "Epoch" not in links.nth(i).inner_text())
+        links.nth(article).click()
         page.wait_for_url("**/sources/*")
         marks = page.locator(".source-text mark")
         assert marks.count() >= 1

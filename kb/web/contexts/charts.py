@@ -44,6 +44,7 @@ def chart_page(session: Session, attribute: str | None) -> ChartPage:
     unit = next((c.unit for c in claims if c.unit), chosen.unit)
     same_unit = [c for c in claims if c.unit == unit]
     intervals = [Interval(row=str(c.id), low=c.low, high=c.high, url=c.url, conflict=bool(c.open_contradictions),
+                          value=c.figure,
                           label=f"{c.subject.name}" + (f" ({c.scope})" if c.scope else ""))
                  for c in same_unit]
     chart = interval_chart(intervals, unit=unit, title=f"{chosen.label} across entities")

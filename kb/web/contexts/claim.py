@@ -15,6 +15,7 @@ from kb.models import Claim, Derivation, Event, Source, User
 from kb.web.contexts.common import CLAIM, ClaimView, CitationView, SourceRef, claim_views, load_sources
 from kb.web.contexts.entity import NotFound
 from kb.web.formatting import format_figure
+from kb.web.history import FieldChange, field_changes
 
 CONTEXT_CHARS = 280
 MAX_LINEAGE = 10
@@ -64,6 +65,7 @@ class HistoryEntry:
     to_status: str | None
     note: str
     changed: list[str] = field(default_factory=list)
+    changes: list[FieldChange] = field(default_factory=list)
 
 
 @dataclass
@@ -162,7 +164,7 @@ def _history(session: Session, claim_id: int) -> list[HistoryEntry]:
         before, after = event.before or {}, event.after or {}
         changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k)) if before else []
         out.append(HistoryEntry(event.created_at, event.action, username, event.from_status,
-                                event.to_status, event.note, changed))
+                                event.to_status, event.note, changed, field_changes(before, after)))
     return out
 
 

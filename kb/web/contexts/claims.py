@@ -10,13 +10,13 @@ from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from kb.web.contexts.common import (
-    CITATION, CLAIM, CONTRADICTION, ENTITY, HIDDEN_STATUSES, MEMBER, SOURCE, AttributeRef, claim_views,
+    ATTRIBUTE, CITATION, CLAIM, CONTRADICTION, ENTITY, HIDDEN_STATUSES, MEMBER, SOURCE, AttributeRef, claim_views,
     load_attributes, visible,
 )
 from kb.web.edge import MAX_ID, parse_id
 from kb.web.listing import (
-    ActiveFilter, ListPage, Query, capped_count, exact_count, facet, page_info,
-    sort_options,
+    ActiveFilter, ColumnOrder, ListPage, Query, capped_count, exact_count, facet, header_links, ordered,
+    page_info, requested_order,
 )
 from kb.web.pagination import Paging
 
@@ -27,13 +27,28 @@ FACET_VALUES = 30  # sources shown in their facet, the most cited first
 SUBJECT = ENTITY.alias("subject")
 PARENT = ENTITY.alias("parent")
 FILTERS = ("subject", "attribute", "status", "source", "lab", "kind", "conflict")
-SORTS = {
-    "newest": ("Newest", (CLAIM.c.id.desc(),)),
-    "oldest": ("Oldest", (CLAIM.c.id.asc(),)),
-    "confidence": ("Most confident", (CLAIM.c.confidence.desc().nulls_last(), CLAIM.c.id.desc())),
-    "figure": ("Smallest figure", (CLAIM.c.low.asc().nulls_last(), CLAIM.c.id.desc())),
-    "largest": ("Largest figure", (CLAIM.c.high.desc().nulls_last(), CLAIM.c.id.desc())),
+# Sortable columns (?_sort=, ?_sort_desc=); names and labels are looked up per row, which only a
+# sort by them asks for. A figure sorts by its low end going up and its high end going down.
+COLUMNS = {
+    "subject": lambda desc: ordered(select(ENTITY.c.name).where(ENTITY.c.id == CLAIM.c.subject_id)
+                                    .scalar_subquery(), desc),
+    "attribute": lambda desc: ordered(select(ATTRIBUTE.c.label).where(ATTRIBUTE.c.id == CLAIM.c.attribute_id)
+                                      .scalar_subquery(), desc),
+    "figure": lambda desc: ordered(CLAIM.c.high if desc else CLAIM.c.low, desc),
+    "statement": lambda desc: ordered(CLAIM.c.statement, desc),
+    "status": lambda desc: ordered(CLAIM.c.status, desc),
+    "confidence": lambda desc: ordered(CLAIM.c.confidence, desc),
+    "id": lambda desc: ordered(CLAIM.c.id, desc),
 }
+DEFAULT_ORDER = ColumnOrder("id", descending=True)
+# The named orders older links use (?sort=largest).
+PRESETS = {"newest": DEFAULT_ORDER, "oldest": ColumnOrder("id"), "confidence": ColumnOrder("confidence", True),
+           "figure": ColumnOrder("figure"), "largest": ColumnOrder("figure", True)}
+
+
+def claim_order(order: ColumnOrder) -> tuple:
+    primary = COLUMNS[order.column](order.descending)
+    return (primary,) if order.column == "id" else (primary, CLAIM.c.id.desc())
 
 
 @dataclass
@@ -93,12 +108,14 @@ def claim_filter(session: Session, q: Query, attributes: dict[int, AttributeRef]
             unknown(f"No source {source!r}.")
         active("source", source, f"cited in {title or source}")
     if lab := q.get("lab"):
-        lab_id = session.execute(select(ENTITY.c.id).where(ENTITY.c.kind == "lab", ENTITY.c.slug == lab)).scalar()
+        lab_row = session.execute(select(ENTITY.c.id, ENTITY.c.name).where(
+            ENTITY.c.kind == "lab", ENTITY.c.slug == lab)).first()
+        lab_id, lab_name = (lab_row.id, lab_row.name) if lab_row else (None, lab)
         if lab_id is None:
             unknown(f"No lab {lab!r}.")
         family = select(ENTITY.c.id).where((ENTITY.c.id == lab_id) | (ENTITY.c.parent_id == lab_id))
         stmt = stmt.where(CLAIM.c.subject_id.in_(family))
-        active("lab", lab, f"lab {lab}")
+        active("lab", lab, f"lab {lab_name}")
     if kind := q.get("kind"):
         stmt = stmt.where(CLAIM.c.subject_id.in_(select(ENTITY.c.id).where(ENTITY.c.kind == kind)))
         active("kind", kind, f"about a {kind}")
@@ -121,12 +138,12 @@ def claim_list(session: Session, q: Query, paging: Paging, *, exact_total: bool 
     """
     attributes = load_attributes(session)
     cf = claim_filter(session, q, attributes)
-    sort = q.get("sort") if q.get("sort") in SORTS else "newest"
+    order = requested_order(q, list(COLUMNS), DEFAULT_ORDER, PRESETS)
     rows: list = []
     total, exact = 0, True
     if not cf.empty:
         rows = session.execute(
-            cf.query.order_by(*SORTS[sort][1]).offset(paging.offset).limit(paging.per_page + 1)).all()
+            cf.query.order_by(*claim_order(order)).offset(paging.offset).limit(paging.per_page + 1)).all()
         if exact_total:
             total = exact_count(session, cf.query)
         else:
@@ -137,7 +154,7 @@ def claim_list(session: Session, q: Query, paging: Paging, *, exact_total: bool 
         title="Claims", path=q.path,
         rows=claim_views(session, rows, attributes=attributes) if with_views else [],
         paging=page_info(q, paging, total, exact, has_next, shown=len(rows)), filters=cf.filters,
-        sorts=sort_options(q, {k: v[0] for k, v in SORTS.items()}, sort),
+        order=order, sort_links=header_links(q, list(COLUMNS), order),
         json_url=q.url("/claims.json", drop=()), csv_url=q.url("/claims.csv", drop=()),
         problems=cf.problems,
     )
@@ -175,6 +192,8 @@ def _facets(session, q: Query, stmt, attributes):
     sources = session.execute(select(cited.c.source_id, SOURCE.c.title, cited.c.n)
                               .join(SOURCE, SOURCE.c.id == cited.c.source_id)).all()
     titles = {s: title for s, title, _ in sources}
+    lab_names = dict(session.execute(select(ENTITY.c.slug, ENTITY.c.name).where(
+        ENTITY.c.kind == "lab", ENTITY.c.slug.in_(list(labs)))).all()) if labs else {}
     label_of = {a.name: a.label for a in attributes.values()}
     facets = [
         facet(q, "status", "Status", [(s, n) for s, n in statuses.items()
@@ -182,7 +201,7 @@ def _facets(session, q: Query, stmt, attributes):
               labels=lambda s: s.replace("_", " ")),
         facet(q, "attribute", "Attribute", attrs.items(), labels=lambda a: label_of.get(a, a)),
         facet(q, "kind", "Subject kind", kinds.items()),
-        facet(q, "lab", "Lab", labs.items()),
+        facet(q, "lab", "Lab", labs.items(), labels=lambda slug: lab_names.get(slug, slug)),
         facet(q, "source", "Source", [(s, n) for s, _, n in sources], labels=lambda s: titles.get(s, str(s))),
     ]
     return [f for f in facets if f.values]

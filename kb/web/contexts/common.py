@@ -16,7 +16,7 @@ from sqlmodel import Session
 from kb.models import Attribute, Citation, Claim, Contradiction, ContradictionMember, Entity, Source
 from kb.web import urls
 from kb.web.contexts.idlist import among
-from kb.web.formatting import format_figure, format_precision
+from kb.web.formatting import format_figure, format_interval, format_precision
 
 # Readers do not see these unless they ask for them by status.
 HIDDEN_STATUSES = ("proposed", "rejected")
@@ -149,7 +149,22 @@ class ClaimView:
     # Views are built once per request and read many times by the templates: computed once each.
     @cached_property
     def figure(self) -> str:
-        return format_figure(self.low, self.high, self.unit, self.bound)
+        return format_figure(self.low, self.high, self.unit, self.bound, self.precision)
+
+    @property
+    def stated_text(self) -> str:
+        """The figure as its source wrote it, when that says more than the figure shown (a dataset's
+        bare number does not)."""
+        text = (self.figure_text or "").strip()
+        try:
+            float(text)
+        except ValueError:
+            return text
+        return ""
+
+    @property
+    def interval(self) -> str:
+        return format_interval(self.low, self.high, self.unit, self.bound, self.precision)
 
     @property
     def precision_text(self) -> str:

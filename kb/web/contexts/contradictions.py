@@ -141,9 +141,9 @@ def contradiction_page(session: Session, *, contradiction_id: int) -> Contradict
     resolved_by = session.execute(select(User.username).where(User.id == c.resolved_by_id)).scalar() \
         if c.resolved_by_id else None
     intervals = [
-        Interval(row=str(v.id), low=v.low, high=v.high, url=v.url, conflict=c.status == "open",
-                 label=f"{v.subject.name}: {v.figure}" + (f" ({v.first_source.publisher or v.first_source.title})"
-                                                          if v.first_source else ""))
+        Interval(row=str(v.id), low=v.low, high=v.high, url=v.url, conflict=c.status == "open", value=v.figure,
+                 label=v.subject.name + (f" ({v.first_source.publisher or v.first_source.title})"
+                                         if v.first_source else ""))
         for v in claims if v.has_figure
     ]
     unit = next((v.unit for v in claims if v.unit), "")

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
-from sqlalchemy import and_, bindparam, func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlmodel import Session
 
 from kb.charts import TimePoint, figures_over_time
@@ -14,14 +14,15 @@ from kb.contradictions import currency_reasons
 from kb.models import Alias, Relation
 from kb.web import urls
 from kb.web.contexts.common import (
-    ATTENTION_STATUSES, CLAIM, CONTRADICTION, ENTITY, ENTITY_REF_COLUMNS, PREFERENCE_KEY,
+    ATTENTION_STATUSES, CLAIM, CONTRADICTION, ENTITY, ENTITY_REF_COLUMNS, MEMBER, PREFERENCE_KEY,
     AttributeRef, ClaimView, ContradictionRef, EntityRef, claim_views, entity_ref, fixed, load_attributes,
     visible,
 )
 from kb.web.contexts.idlist import among
+from kb.web.contexts.models_table import ModelsTable, models_table
+from kb.web.listing import Query
 
 SHOWN_PER_ATTRIBUTE = 5   # the lead figure and four beside it; the rest are a link away
-ROLLUP_PER_ATTRIBUTE = 8
 ATTENTION_SHOWN = 8
 RELATIONS_SHOWN = 100
 
@@ -76,22 +77,6 @@ OWN_RANKED = _shown(visible(select(
     func.count().over(partition_by=CLAIM.c.attribute_id).label("n"),
 ).where(CLAIM.c.subject_id == bindparam("subject"))).subquery("ranked"), SHOWN_PER_ATTRIBUTE)
 
-# The children's figures: each (subject, attribute) cell's best claim (its smallest preference key,
-# then the smallest id with that key), the first few subjects per attribute.
-_cell = visible(select(CLAIM.c.subject_id, CLAIM.c.attribute_id, func.min(PREFERENCE_KEY).label("best"))
-                .where(among(CLAIM.c.subject_id, "subjects"))
-                .group_by(CLAIM.c.subject_id, CLAIM.c.attribute_id)).subquery("cell")
-_best = visible(select(func.min(CLAIM.c.id).label("id"), _cell.c.subject_id, _cell.c.attribute_id)
-                .select_from(CLAIM).join(_cell, and_(CLAIM.c.subject_id == _cell.c.subject_id,
-                                                     CLAIM.c.attribute_id == _cell.c.attribute_id,
-                                                     PREFERENCE_KEY == _cell.c.best))
-                .group_by(_cell.c.subject_id, _cell.c.attribute_id)).subquery("best")
-ROLLUP_RANKED = _shown(select(
-    _best.c.id, _best.c.attribute_id,
-    func.row_number().over(partition_by=_best.c.attribute_id, order_by=_best.c.subject_id).label("rn"),
-    func.count().over(partition_by=_best.c.attribute_id).label("n"),
-).subquery("ranked"), ROLLUP_PER_ATTRIBUTE)
-
 # What needs attention: the matches are gathered first (MATERIALIZED), so that the planner reads them
 # by subject rather than walking an index in display order and filtering; then counted and cut.
 _needing = (select(CLAIM.c.id)
@@ -100,11 +85,20 @@ _needing = (select(CLAIM.c.id)
 _first = (select(_needing.c.id, func.count().over().label("total"))
           .order_by(_needing.c.id).limit(ATTENTION_SHOWN).subquery("first"))
 ATTENTION_CLAIMS = select(CLAIM, _first.c.total).join(_first, _first.c.id == CLAIM.c.id).order_by(CLAIM.c.id)
+# A contradiction is the page's when it is about one of the subjects, or when one of the entity's own
+# claims is in it (a model's figure in a group filed under its lab, as an ambiguous subject).
+_theirs = (select(MEMBER.c.contradiction_id).join(CLAIM, CLAIM.c.id == MEMBER.c.claim_id)
+           .where(CLAIM.c.subject_id == bindparam("subject")))
 _open = (select(CONTRADICTION.c.id, CONTRADICTION.c.status, CONTRADICTION.c.kind, CONTRADICTION.c.severity,
                 CONTRADICTION.c.summary)
-         .where(among(CONTRADICTION.c.subject_id, "subjects"), CONTRADICTION.c.status == "open",
-                CONTRADICTION.c.active.is_(True))
+         .where(or_(among(CONTRADICTION.c.subject_id, "subjects"), CONTRADICTION.c.id.in_(_theirs)),
+                CONTRADICTION.c.status == "open", CONTRADICTION.c.active.is_(True))
          .cte("open").prefix_with("MATERIALIZED"))
+# The other figures of the open contradictions the page's claims are in, to show them side by side.
+RIVALS = visible(select(CLAIM).where(
+    CLAIM.c.id.in_(select(MEMBER.c.claim_id).join(CONTRADICTION, CONTRADICTION.c.id == MEMBER.c.contradiction_id)
+                   .where(among(MEMBER.c.contradiction_id, "groups"), CONTRADICTION.c.status == "open")),
+    CLAIM.c.id.not_in(bindparam("shown", expanding=True)))).order_by(CLAIM.c.id).limit(40)
 ATTENTION_CONTRADICTIONS = (select(_open, func.count().over().label("total"))
                             .order_by(_open.c.severity.desc(), _open.c.id).limit(ATTENTION_SHOWN))
 
@@ -126,6 +120,16 @@ class AttributeGroup:
     claims: list[ClaimView]
     more_url: str
     apart: list[str] = field(default_factory=list)   # why some of its figures are not compared
+    rivals: list[ClaimView] = field(default_factory=list)   # other subjects' figures it conflicts with
+
+    @property
+    def rows(self) -> list[ClaimView]:
+        """The group's claims, then the figures they conflict with: side by side in one table."""
+        return self.claims + self.rivals
+
+    @property
+    def contradictions(self) -> list[ContradictionRef]:
+        return list({c.id: c for v in self.claims for c in v.open_contradictions}.values())
 
     @property
     def lead(self) -> ClaimView:
@@ -160,18 +164,19 @@ class EntityPage:
     relations: list[RelationGroup]
     attention: Attention
     groups: list[AttributeGroup]
-    rollup: list[AttributeGroup]
     claim_total: int
     chart: Markup | None = None
     chart_points: list[TimePoint] = field(default_factory=list)
+    models: ModelsTable | None = None
 
     @property
     def claims_url(self) -> str:
         return urls.with_query("/claims", {"subject": self.entity.ref})
 
 
-def entity_page(session: Session, *, kind: str, slug: str) -> EntityPage:
-    """Everything the page for `kind:slug` shows, in a fixed number of queries."""
+def entity_page(session: Session, *, kind: str, slug: str, q: Query | None = None) -> EntityPage:
+    """Everything the page for `kind:slug` shows, in a fixed number of queries; `q` sorts the table
+    of a lab's models."""
     row = session.execute(ENTITY_ROW, {"kind": kind, "slug": slug}).first()
     if row is None:
         raise NotFound(f"no {kind} {slug!r}")
@@ -182,22 +187,23 @@ def entity_page(session: Session, *, kind: str, slug: str) -> EntityPage:
     known = {e.id: e for group in relations for e in group.entities} | {entity.id: entity}
     subject_ids = [entity.id] + [c.id for c in children]
     own_rows = session.execute(OWN_RANKED, {"subject": entity.id}).all()
-    child_rows = session.execute(ROLLUP_RANKED, {"subjects": [c.id for c in children]}).all() if children else []
     attention, attention_rows = _attention(session, subject_ids)
     # One batch of loaders for every claim the page shows, however many groups they fall in.
-    views = {v.id: v for v in claim_views(session, own_rows + child_rows + attention_rows,
+    views = {v.id: v for v in claim_views(session, own_rows + attention_rows,
                                             attributes=attributes, entities=known)}
     groups, total = _groups(own_rows, views, attributes, more={"subject": entity.ref})
+    if parent is not None:
+        _add_rivals(session, groups, views, attributes, known, parent.id)
     for group, apart in zip(groups, currency_reasons(session.connection(), [g.claims for g in groups])):
         group.apart = apart
-    rollup, _ = _groups(child_rows, views, attributes, more={"lab": entity.slug, "kind": "model"})
     attention.claims = [views[r.id] for r in attention_rows]
     page = EntityPage(
         entity=entity, description=row.description, parent=parent, aliases=aliases,
-        relations=relations, attention=attention, groups=groups, rollup=rollup, claim_total=total,
+        relations=relations, attention=attention, groups=groups, claim_total=total,
     )
+    page.models = models_table(session, q or Query(urls.entity_url(kind, slug), []), children, attributes)
     if kind == "lab":
-        shown = [c for g in groups + rollup for c in g.claims]
+        shown = [c for g in groups for c in g.claims]
         page.chart_points = time_points(shown)
         page.chart = figures_over_time(page.chart_points, title=f"{entity.name}: figures over time")
     return page
@@ -209,9 +215,12 @@ def time_points(claims: list[ClaimView]) -> list[TimePoint]:
     for c in claims:
         source = c.first_source
         if c.has_figure and c.unit != "date" and source and source.published:
+            # One series is one quantity: an attribute of one subject in one scope. Figures of
+            # different subjects or scopes are never joined as if they were a series.
+            series = f"{c.attribute.label}, {c.subject.name}" + (f" ({c.scope})" if c.scope else "")
             points.append(TimePoint(
-                series=c.attribute.label, unit=c.unit, when=source.published, low=c.low,
-                high=c.high, label=f"{c.subject.name}: {c.figure}", url=c.url,
+                series=series, unit=c.unit, when=source.published, low=c.low,
+                high=c.high, label=f"{c.subject.name}: {c.figure}", url=c.url, value=c.figure,
             ))
     return points
 
@@ -271,11 +280,26 @@ def _groups(rows, views: dict[int, ClaimView], attributes, *, more: dict) -> tup
     return groups, sum(totals.values())
 
 
+def _add_rivals(session, groups: list[AttributeGroup], views: dict[int, ClaimView], attributes, known,
+                parent_id: int) -> None:
+    """Put the figures its parent (a model's lab) states in the open contradictions the page's own
+    figures are in beside them, in their group: the dispute side by side. Sibling models' figures
+    in the same group stay on their own pages."""
+    group_ids = sorted({c.id for g in groups for v in g.claims for c in v.open_contradictions})
+    if not group_ids:
+        return
+    rows = session.execute(RIVALS, {"groups": group_ids, "shown": sorted(views)}).all()
+    by_attribute = {g.attribute.id: g for g in groups}
+    for view in claim_views(session, rows, attributes=attributes, entities=known):
+        group = by_attribute.get(view.attribute.id)
+        if group is not None and view.subject.id == parent_id:
+            group.rivals.append(view)
+
+
 def _attention(session, subject_ids) -> tuple[Attention, list]:
     """What is disputed or needs checking about these subjects: claims (their rows) and open contradictions."""
-    params = {"subjects": subject_ids}
-    rows = session.execute(ATTENTION_CLAIMS, params).all()
-    found = session.execute(ATTENTION_CONTRADICTIONS, params).all()
+    rows = session.execute(ATTENTION_CLAIMS, {"subjects": subject_ids}).all()
+    found = session.execute(ATTENTION_CONTRADICTIONS, {"subjects": subject_ids, "subject": subject_ids[0]}).all()
     contradictions = [ContradictionRef(c.id, c.status, c.kind, c.severity, c.summary) for c in found]
     attention = Attention([], rows[0].total if rows else 0, contradictions, found[0].total if found else 0)
     return attention, rows

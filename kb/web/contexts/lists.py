@@ -12,9 +12,15 @@ from kb.models import Alias, Citation, Contradiction, Entity, Event, Source, Use
 from kb.web import urls
 from kb.web.contexts.common import CLAIM, HIDDEN_STATUSES, EntityRef, SourceRef, load_entities, source_ref
 from kb.web.listing import (
-    ActiveFilter, ListPage, Query, capped_count, exact_count, facet, page_info, sort_options,
+    ActiveFilter, ColumnOrder, ListPage, Query, capped_count, exact_count, facet, header_links, ordered,
+    page_info, requested_order,
 )
 from kb.web.pagination import Paging
+
+
+ENTITY_COLUMNS = {"name": Entity.name, "id": Entity.id}
+SOURCE_COLUMNS = {"title": Source.title, "publisher": Source.publisher, "published": Source.published,
+                  "kind": Source.kind}
 
 
 @dataclass
@@ -69,10 +75,10 @@ def entity_list(session: Session, kind: str, q: Query, paging: Paging, *, exact_
     if prefix := q.get("q"):
         stmt = stmt.where(Entity.name.ilike(f"{prefix.replace('%', '').replace('_', '')}%"))
         filters.append(ActiveFilter("q", prefix, f"name starts with {prefix}", q.without("q", prefix)))
-    sorts = {"name": "Name", "newest": "Newest"}
-    sort = q.get("sort") if q.get("sort") in sorts else "name"
-    order = (Entity.name, Entity.id) if sort == "name" else (Entity.id.desc(),)
-    rows = session.execute(stmt.order_by(*order).offset(paging.offset).limit(paging.per_page + 1)).all()
+    order = requested_order(q, list(ENTITY_COLUMNS), ColumnOrder("name"),
+                            {"name": ColumnOrder("name"), "newest": ColumnOrder("id", True)})
+    rows = session.execute(stmt.order_by(ordered(ENTITY_COLUMNS[order.column], order.descending), Entity.id)
+                           .offset(paging.offset).limit(paging.per_page + 1)).all()
     total, exact = _total(session, stmt, exact_total)
     has_next = len(rows) > paging.per_page
     rows = rows[:paging.per_page]
@@ -87,18 +93,21 @@ def entity_list(session: Session, kind: str, q: Query, paging: Paging, *, exact_
         .group_by(Contradiction.subject_id)).all())
     m = stmt.order_by(None).limit(10_000).subquery("m")
     parent_counts = session.execute(
-        select(Entity.kind, Entity.slug, func.count()).select_from(m).join(Entity, Entity.id == m.c.parent_id)
-        .group_by(Entity.kind, Entity.slug)).all() if kind != "lab" else []
+        select(Entity.kind, Entity.slug, Entity.name, func.count()).select_from(m)
+        .join(Entity, Entity.id == m.c.parent_id).group_by(Entity.kind, Entity.slug, Entity.name)).all() \
+        if kind != "lab" else []
     page = ListPage(
         title=urls.KIND_LABELS[kind], path=q.path,
         rows=[EntityRow(EntityRef(r.id, r.kind, r.slug, r.name), r.description, parents.get(r.parent_id),
                         aliases.get(r.id, 0), claims.get(r.id, 0), conflicts.get(r.id, 0)) for r in rows],
         paging=page_info(q, paging, total, exact, has_next, shown=len(rows)), filters=filters,
-        sorts=sort_options(q, sorts, sort),
+        order=order, sort_links=header_links(q, list(ENTITY_COLUMNS), order),
         json_url=q.url(f"{q.path}.json", drop=()), csv_url=q.url(f"{q.path}.csv", drop=()),
     )
     if parent_counts:
-        page.facets = [facet(q, "parent", "Part of", [(f"{k}:{s}", n) for k, s, n in parent_counts])]
+        names = {f"{k}:{s}": name for k, s, name, _ in parent_counts}
+        page.facets = [facet(q, "parent", "Part of", [(f"{k}:{s}", n) for k, s, _, n in parent_counts],
+                             labels=lambda ref: names.get(ref, ref))]
     return page
 
 
@@ -111,11 +120,12 @@ def source_list(session: Session, q: Query, paging: Paging, *, exact_total: bool
         if value := q.get(name):
             stmt = stmt.where(column == value)
             filters.append(ActiveFilter(name, value, f"{name} {value}", q.without(name, value)))
-    sorts = {"newest": "Newest", "oldest": "Oldest", "title": "Title"}
-    sort = q.get("sort") if q.get("sort") in sorts else "newest"
-    order = {"newest": (Source.published.desc().nulls_last(), Source.id.desc()),
-             "oldest": (Source.published.asc().nulls_last(), Source.id), "title": (Source.title, Source.id)}[sort]
-    rows = session.execute(stmt.order_by(*order).offset(paging.offset).limit(paging.per_page + 1)).all()
+    order = requested_order(q, list(SOURCE_COLUMNS), ColumnOrder("published", True), {
+        "newest": ColumnOrder("published", True), "oldest": ColumnOrder("published"),
+        "title": ColumnOrder("title")})
+    rows = session.execute(stmt.order_by(ordered(SOURCE_COLUMNS[order.column], order.descending),
+                                         Source.id.desc() if order.descending else Source.id)
+                           .offset(paging.offset).limit(paging.per_page + 1)).all()
     total, exact = _total(session, stmt, exact_total)
     has_next = len(rows) > paging.per_page
     rows = rows[:paging.per_page]
@@ -130,7 +140,7 @@ def source_list(session: Session, q: Query, paging: Paging, *, exact_total: bool
         title="Sources", path=q.path,
         rows=[SourceRow(source_ref(r), r.author, counts.get(r.id, 0), parents.get(r.derived_from_id)) for r in rows],
         paging=page_info(q, paging, total, exact, has_next, shown=len(rows)), filters=filters,
-        sorts=sort_options(q, sorts, sort),
+        order=order, sort_links=header_links(q, list(SOURCE_COLUMNS), order),
         json_url=q.url("/sources.json", drop=()), csv_url=q.url("/sources.csv", drop=()),
     )
     page.facets = [f for f in (

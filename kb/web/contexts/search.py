@@ -62,10 +62,14 @@ class SearchPage:
     def empty(self) -> bool:
         return not (self.entities or self.claims or self.quotes or self.sources)
 
+    @property
+    def suggestion(self) -> str:
+        return self.ids.suggestion if self.ids else ""
+
     def total_label(self, group: str) -> str:
-        """A group's match count as shown: search stops counting at COUNT_CAP, which then reads "1,000+"."""
+        """A group's match count as shown: the true number, or "more than 10,000" past the cap."""
         n = self.totals.get(group, 0)
-        return f"{n:,}+" if n >= search_engine.COUNT_CAP else f"{n:,}"
+        return f"more than {search_engine.COUNT_CAP:,}" if n > search_engine.COUNT_CAP else f"{n:,}"
 
 
 def search_page(session: Session, query: str, *, limit: int = 10) -> SearchPage:

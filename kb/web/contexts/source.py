@@ -48,6 +48,13 @@ class SourcePage:
     claim_total: int
     has_text: bool
     csl: dict[str, Any] = field(default_factory=dict)
+    text: str = ""
+
+    @property
+    def blocks(self) -> list:
+        """The marked-up text as paragraphs and Markdown tables (kb.web.contexts.source_blocks)."""
+        from kb.web.contexts.source_blocks import blocks
+        return blocks(self.text, self.segments)
 
 
 def segments(text: str, spans: list[tuple[int, int, int]]) -> list[Segment]:
@@ -126,7 +133,7 @@ def source_page(session: Session, *, source_id: int) -> SourcePage:
         segments=[] if is_data else segments(text, spans),
         table=_table(text) if is_data and text else [],
         citations=[c._asdict() for c in cites], claim_total=len({c.claim_id for c in cites}),
-        has_text=bool(text), csl=csl_json(src),
+        has_text=bool(text), csl=csl_json(src), text="" if is_data else text,
     )
 
 

@@ -79,7 +79,7 @@ async def login(request: Request, data: FormBody) -> Response:
         context = LoginPage(next=target, username=username, error="Wrong username or password.")
         return page("account/login.html", {"page": context}, status_code=400)
     sign_in(request, outcome.token)
-    return see_other(target)
+    return see_other(target, request=request, notice=f"Logged in as {username}.")
 
 
 @post("/logout", name="account:logout", sync_to_thread=True)
@@ -89,7 +89,7 @@ def logout(request: Request, session: Session) -> Response:
     if token:
         end_session(session=session, token=token)
     sign_out(request)
-    return see_other("/")
+    return see_other("/", request=request, notice="Logged out.")
 
 
 @dataclass

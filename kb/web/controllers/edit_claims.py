@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Response, get, post
+from litestar import Request, Response, get, post
 from sqlmodel import Session
 
 from kb.models import Attribute, Claim, Role, Source
@@ -84,7 +84,7 @@ def new_claim(session: Session, subject: str = "", source: str = "") -> Response
 
 
 @post("/claims", name="claims:create", guards=EDITOR, sync_to_thread=True)
-def create(session: Session, data: FormBody, current_user: CurrentUser) -> Response:
+def create(request: Request, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
     form = Form(data)
     fields, citation = _read(session, form, with_citation=True)
     step = form.text("step") or "preview"
@@ -102,7 +102,7 @@ def create(session: Session, data: FormBody, current_user: CurrentUser) -> Respo
         context = claim_form_page(session, action="/claims", form=dict(form.kept(), step=""),
                                   errors=exc.errors, suggestion=getattr(exc, "suggestion", None))
         return page(TEMPLATE, {"page": context}, status_code=INVALID if exc.errors else 200)
-    return see_other(f"/claims/{claim.id}")
+    return see_other(f"/claims/{claim.id}", request=request, notice=f"Claim #{claim.id} created.")
 
 
 
@@ -116,7 +116,7 @@ def edit_form(id: int, session: Session) -> Response:
 # The reader's GET /claims/{claim_id} shares this URL; a different parameter name keeps the two
 # handlers on separate routes.
 @post("/claims/{id:int}", name="claims:update", guards=EDITOR, sync_to_thread=True)
-def update(id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
+def update(request: Request, id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
     claim = get_or_404(session, Claim, id)
     form = Form(data)
     fields, _ = _read(session, form, with_citation=False)
@@ -144,11 +144,11 @@ def update(id: int, session: Session, data: FormBody, current_user: CurrentUser)
         context = claim_form_page(session, action=action, form=dict(form.kept(), step=""), claim=claim,
                                   errors=exc.errors)
         return page(TEMPLATE, {"page": context}, status_code=INVALID if exc.errors else 200)
-    return see_other(f"/claims/{id}")
+    return see_other(f"/claims/{id}", request=request, notice=f"Claim #{id} saved.")
 
 
 @post("/claims/{id:int}/citations", name="claims:cite", guards=EDITOR, sync_to_thread=True)
-def add_citation(id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
+def add_citation(request: Request, id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
     claim = get_or_404(session, Claim, id)
     form = Form(data)
     if form.text("use_suggestion"):
@@ -170,11 +170,11 @@ def add_citation(id: int, session: Session, data: FormBody, current_user: Curren
         context = claim_form_page(session, action=action, form=values, claim=claim, errors=exc.errors,
                                   suggestion=getattr(exc, "suggestion", None))
         return page(TEMPLATE, {"page": context}, status_code=INVALID)
-    return see_other(f"/claims/{id}/edit")
+    return see_other(f"/claims/{id}/edit", request=request, notice="Citation added.")
 
 
 @post("/claims/{id:int}/restore", name="claims:restore", guards=EDITOR, sync_to_thread=True)
-def restore(id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
+def restore(request: Request, id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
     claim = get_or_404(session, Claim, id)
     form = Form(data)
     version = form.number("version")
@@ -192,7 +192,7 @@ def restore(id: int, session: Session, data: FormBody, current_user: CurrentUser
         context = claim_form_page(session, action=action, form=claim_form_values(session, claim), claim=claim,
                                   errors=exc.errors)
         return page(TEMPLATE, {"page": context}, status_code=INVALID)
-    return see_other(f"/claims/{id}")
+    return see_other(f"/claims/{id}", request=request, notice=f"Version {version} of claim #{id} restored.")
 
 
 ROUTES = [new_claim, create, edit_form, update, add_citation, restore]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from litestar import Response, get, post
+from litestar import Request, Response, get, post
 from sqlmodel import Session, select
 
 from kb.models import Alias, Entity, Event, Relation, Role
@@ -88,7 +88,7 @@ def new_entity(session: Session, kind: str = "lab", name: str = "") -> Response:
 
 
 @post("/entities", name="entities:create", guards=EDITOR, sync_to_thread=True)
-def create(session: Session, data: FormBody, current_user: CurrentUser) -> Response:
+def create(request: Request, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
     form = Form(data)
     fields = _fields(session, form)
     aliases = [a.strip() for a in form.text("aliases").replace("\n", ",").split(",") if a.strip()]
@@ -99,7 +99,7 @@ def create(session: Session, data: FormBody, current_user: CurrentUser) -> Respo
     except InvalidInput as exc:
         context = _page(session, action="/entities", form=form.kept(), errors=exc.errors)
         return page(TEMPLATE, {"page": context}, status_code=INVALID)
-    return see_other(entity_url(entity.kind, entity.slug))
+    return see_other(entity_url(entity.kind, entity.slug), request=request, notice=f"{entity.name} created.")
 
 
 @get("/entities/{entity_id:int}/edit", name="entities:edit", guards=EDITOR, sync_to_thread=True)
@@ -110,7 +110,7 @@ def edit_form(entity_id: int, session: Session) -> Response:
 
 
 @post("/entities/{entity_id:int}", name="entities:update", guards=EDITOR, sync_to_thread=True)
-def update(entity_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
+def update(request: Request, entity_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
     entity = get_or_404(session, Entity, entity_id)
     form = Form(data)
     fields = _fields(session, form)
@@ -128,7 +128,7 @@ def update(entity_id: int, session: Session, data: FormBody, current_user: Curre
     except InvalidInput as exc:
         context = _page(session, action=action, form=form.kept(), entity=entity, errors=exc.errors)
         return page(TEMPLATE, {"page": context}, status_code=INVALID)
-    return see_other(entity_url(entity.kind, entity.slug))
+    return see_other(entity_url(entity.kind, entity.slug), request=request, notice=f"{entity.name} saved.")
 
 
 def _side_form(session: Session, entity: Entity, form: Form, errors: dict[str, str]) -> Response:
@@ -138,18 +138,18 @@ def _side_form(session: Session, entity: Entity, form: Form, errors: dict[str, s
 
 
 @post("/entities/{entity_id:int}/aliases", name="entities:alias", guards=EDITOR, sync_to_thread=True)
-def alias(entity_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
+def alias(request: Request, entity_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
     entity = get_or_404(session, Entity, entity_id)
     form = Form(data)
     try:
         add_alias(session=session, entity_id=entity_id, name=form.text("alias"), actor_id=current_user.id)
     except InvalidInput as exc:
         return _side_form(session, entity, form, exc.errors)
-    return see_other(f"/entities/{entity_id}/edit")
+    return see_other(f"/entities/{entity_id}/edit", request=request, notice="Alias added.")
 
 
 @post("/entities/{entity_id:int}/relations", name="entities:relation", guards=EDITOR, sync_to_thread=True)
-def relation(entity_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
+def relation(request: Request, entity_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
     entity = get_or_404(session, Entity, entity_id)
     form = Form(data)
     claim_id = form.number("claim", label="claim number")
@@ -161,11 +161,11 @@ def relation(entity_id: int, session: Session, data: FormBody, current_user: Cur
                      actor_id=current_user.id, claim_id=claim_id)
     except InvalidInput as exc:
         return _side_form(session, entity, form, exc.errors)
-    return see_other(f"/entities/{entity_id}/edit")
+    return see_other(f"/entities/{entity_id}/edit", request=request, notice="Relation added.")
 
 
 @post("/entities/{entity_id:int}/merge", name="entities:merge", guards=EDITOR, sync_to_thread=True)
-def merge(entity_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
+def merge(request: Request, entity_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
     """Merge the named entity into this one."""
     entity = get_or_404(session, Entity, entity_id)
     form = Form(data)
@@ -182,7 +182,7 @@ def merge(entity_id: int, session: Session, data: FormBody, current_user: Curren
         return page(TEMPLATE, {"page": context}, status_code=CONFLICT)
     except InvalidInput as exc:
         return _side_form(session, entity, form, exc.errors)
-    return see_other(entity_url(keep.kind, keep.slug))
+    return see_other(entity_url(keep.kind, keep.slug), request=request, notice=f"Merged into {keep.name}.")
 
 
 ROUTES = [new_entity, create, edit_form, update, alias, relation, merge]

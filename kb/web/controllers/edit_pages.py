@@ -17,15 +17,8 @@ from kb.web.auth import CurrentUser
 from kb.web.contexts.claim import ClaimPage, claim_page
 from kb.web.contexts.common import ClaimView, claim_views
 from kb.web.formatting import format_figure, format_precision, format_value
+from kb.web.history import FIELD_LABELS, SYSTEM_ACTOR
 
-FIELD_LABELS = {
-    "subject": "Subject", "attribute": "Attribute", "statement": "Statement", "figure_text": "Figure",
-    "method": "Method", "period": "Period", "scope": "Scope", "model": "Model", "model_id": "Model",
-    "subject_id": "Subject", "attribute_id": "Attribute", "asserted_by": "According to",
-    "note": "Note", "source": "Source", "quote": "Quote", "status": "Status", "rank": "Rank",
-    "rank_reason": "Reason", "low": "Low", "high": "High", "unit": "Unit", "bound": "Bound",
-    "precision": "Precision", "unparsed_reason": "Unparsed reason",
-}
 
 
 def user_names(session: Session, events: list[Event]) -> dict[int | None, str]:
@@ -77,8 +70,10 @@ def figure_preview(values: dict[str, Any], attribute: Attribute) -> FigurePrevie
         f"The figure is in {unit}, but {attribute.label} is measured in {attribute.unit}; "
         f"it will not be compared with figures in {attribute.unit}.")
     return FigurePreview(
-        text=values["figure_text"], display=format_figure(values["low"], values["high"], unit, values["bound"]),
-        low=format_value(values["low"], unit), high=format_value(values["high"], unit), unit=unit,
+        text=values["figure_text"],
+        display=format_figure(values["low"], values["high"], unit, values["bound"], values["precision"]),
+        low=format_value(values["low"], unit, values["precision"]),
+        high=format_value(values["high"], unit, values["precision"]), unit=unit,
         bound=values["bound"], precision=format_precision(values["precision"], unit), unit_note=note)
 
 
@@ -161,7 +156,7 @@ class StaleView:
 def stale_view(session: Session, stale: StaleEdit) -> StaleView:
     names = user_names(session, stale.events)
     changes = [(FIELD_LABELS.get(c.field, c.field), _shown(c.then), _shown(c.now)) for c in stale.changes]
-    events = [(e.created_at.strftime("%Y-%m-%d %H:%M"), names.get(e.actor_id, "kb"), e.action, e.note)
+    events = [(e.created_at.strftime("%Y-%m-%d %H:%M"), names.get(e.actor_id, SYSTEM_ACTOR), e.action, e.note)
               for e in stale.events]
     return StaleView(stale.base_version, stale.current_version, changes, events)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from litestar import Response, get, post
+from litestar import Request, Response, get, post
 from sqlmodel import Session, select
 
 from kb.models import Event, Role, Source
@@ -76,7 +76,7 @@ def new_source(session: Session) -> Response:
 
 
 @post("/sources", name="sources:create", guards=EDITOR, sync_to_thread=True)
-def create(session: Session, data: FormBody, current_user: CurrentUser) -> Response:
+def create(request: Request, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
     form = Form(data)
     fields = _fields(form)
     try:
@@ -86,7 +86,7 @@ def create(session: Session, data: FormBody, current_user: CurrentUser) -> Respo
     except InvalidInput as exc:
         context = _page(session, action="/sources", form=form.kept(), errors=exc.errors)
         return page(TEMPLATE, {"page": context}, status_code=INVALID)
-    return see_other(f"/sources/{source.id}")
+    return see_other(f"/sources/{source.id}", request=request, notice=f"Source #{source.id} created.")
 
 
 
@@ -98,7 +98,7 @@ def edit_form(id: int, session: Session) -> Response:
 
 # A different parameter name from the reader's GET /sources/{source_id} keeps the handlers on separate routes.
 @post("/sources/{id:int}", name="sources:update", guards=EDITOR, sync_to_thread=True)
-def update(id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
+def update(request: Request, id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
     source = get_or_404(session, Source, id)
     form = Form(data)
     # An empty text box keeps the stored text: the form never shows megabytes back.
@@ -116,7 +116,7 @@ def update(id: int, session: Session, data: FormBody, current_user: CurrentUser)
     except InvalidInput as exc:
         context = _page(session, action=action, form=form.kept(), source=source, errors=exc.errors)
         return page(TEMPLATE, {"page": context}, status_code=INVALID)
-    return see_other(f"/sources/{id}")
+    return see_other(f"/sources/{id}", request=request, notice="Source saved.")
 
 
 ROUTES = [new_source, create, edit_form, update]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Response, post
+from litestar import Request, Response, post
 from sqlmodel import Session
 
 from kb.models import Claim, Contradiction, Role
@@ -30,7 +30,7 @@ def _review(session: Session, claim_id: int, user: CurrentUser, form: Form, *, e
 
 
 @post("/claims/{claim_id:int}/status", name="claims:status", guards=FACT_CHECKER, sync_to_thread=True)
-def status(claim_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
+def status(request: Request, claim_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
     get_or_404(session, Claim, claim_id)
     form = Form(data)
     if form.text("use_suggestion"):
@@ -49,11 +49,12 @@ def status(claim_id: int, session: Session, data: FormBody, current_user: Curren
         return _review(session, claim_id, current_user, form, stale=stale, status_code=CONFLICT)
     except InvalidInput as exc:
         return _review(session, claim_id, current_user, form, errors=exc.errors, status_code=INVALID)
-    return see_other(f"/verify/claims/{claim_id}", form.text("next"))
+    return see_other(f"/verify/claims/{claim_id}", form.text("next"), request=request,
+                     notice=f"Verdict recorded: claim #{claim_id} is now {form.text('status').replace('_', ' ')}.")
 
 
 @post("/claims/{claim_id:int}/rank", name="claims:rank", guards=FACT_CHECKER, sync_to_thread=True)
-def rank(claim_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
+def rank(request: Request, claim_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
     get_or_404(session, Claim, claim_id)
     form = Form(data)
     base = form.number("base_version", label="version") or 0
@@ -64,12 +65,13 @@ def rank(claim_id: int, session: Session, data: FormBody, current_user: CurrentU
         return _review(session, claim_id, current_user, form, stale=stale, status_code=CONFLICT)
     except InvalidInput as exc:
         return _review(session, claim_id, current_user, form, errors=exc.errors, status_code=INVALID)
-    return see_other(f"/verify/claims/{claim_id}", form.text("next"))
+    return see_other(f"/verify/claims/{claim_id}", form.text("next"), request=request,
+                     notice=f"Rank set: claim #{claim_id} is now {form.text('rank')}.")
 
 
 @post("/contradictions/{contradiction_id:int}/resolve", name="contradictions:resolve", guards=FACT_CHECKER,
       sync_to_thread=True)
-def resolve(contradiction_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
+def resolve(request: Request, contradiction_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
     from kb.contradictions import ResolutionError, resolve_contradiction
     contradiction = get_or_404(session, Contradiction, contradiction_id)
     form = Form(data)
@@ -99,7 +101,9 @@ def resolve(contradiction_id: int, session: Session, data: FormBody, current_use
         message = str(exc)
         field = "preferred" if "claim" in message else "note" if "note" in message else "status"
         return again(INVALID, {field: message})
-    return see_other(f"/verify/contradictions/{contradiction_id}", form.text("next"))
+    done = {"explained": "marked as explained"}.get(decision, decision)
+    return see_other(f"/verify/contradictions/{contradiction_id}", form.text("next"), request=request,
+                     notice=f"Contradiction #{contradiction_id} {done}.")
 
 
 ROUTES = [status, rank, resolve]

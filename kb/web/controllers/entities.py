@@ -36,9 +36,9 @@ def _routes(kind: str, path: str) -> list:
         return csv_response(to_csv(rows, CSV_COLUMNS), path)
 
     @get(f"/{path}/{{slug:str}}", name=f"{path}:show", sync_to_thread=True, include_in_schema=False)
-    def show(slug: str, session: Session) -> Template:
+    def show(request: Request, slug: str, session: Session) -> Template:
         try:
-            context = entity_page(session, kind=kind, slug=slug)
+            context = entity_page(session, kind=kind, slug=slug, q=query_of(request))
         except NotFound as exc:
             raise missing(exc) from None
         return Template("entities/show.html", context={"page": context})

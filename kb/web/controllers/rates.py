@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from litestar import Response, get, post
+from litestar import Request, Response, get, post
 from sqlmodel import Session, select
 
 from kb.conflicts.intervals import CURRENCIES
@@ -46,7 +46,7 @@ def index(session: Session) -> Response:
 
 
 @post("/rates", name="rates:create", guards=FACT_CHECKER, sync_to_thread=True)
-def create(session: Session, data: FormBody, current_user: CurrentUser) -> Response:
+def create(request: Request, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
     form = Form(data)
     dated = rate = None
     try:
@@ -66,7 +66,7 @@ def create(session: Session, data: FormBody, current_user: CurrentUser) -> Respo
     except InvalidInput as exc:
         session.rollback()
         return page("rates/index.html", {"page": _page(session, form.kept(), exc.errors)}, status_code=INVALID)
-    return see_other("/rates")
+    return see_other("/rates", request=request, notice="Conversion rate recorded.")
 
 
 ROUTES = [index, create]

@@ -32,6 +32,7 @@ def api_search(session: Session, q: str = Parameter(description="What to look fo
                     "quote": h.raw_quote} for h in page.quotes],
         "sources": sources_json(session, [h.source.id for h in page.sources]),
         "totals": page.totals,
+        "suggestion": page.suggestion,
     }
     return convert(data, SearchOut)
 

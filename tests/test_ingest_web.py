@@ -61,7 +61,9 @@ def test_upload_then_review_shows_each_figure_marked_in_its_sentence(app_env):
     assert "Acme-2 cost <mark>$5.8 million</mark> to train." in page.text
     assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;" in page.text
     assert "2 proposals to review, 1 <code>[VERIFY]</code> item" in page.text
-    assert page.text.count('name="_csrf_token"') >= 6
+    # One row per proposal with its own accept and reject, and an edit form for each below.
+    assert page.text.count('name="one" value="accept:') == 2 and page.text.count('name="one" value="reject:') == 2
+    assert page.text.count('<details class="edit-proposal"') == 2
 
 
 def test_paste_form_errors_are_shown_by_the_field(app_env):
@@ -98,7 +100,8 @@ def test_review_actions_accept_edit_reject_and_report_stale_versions(app_env):
     (first, v1), (second, v2) = _forms(client.get(location).text)
     accepted = client.post(review_url, data={"_csrf_token": token, "action": "accept", "claim_id": first,
                                              "base_version": v1}, follow_redirects=False)
-    assert accepted.status_code == 303 and "accepted" in accepted.headers["location"]
+    assert accepted.status_code == 303
+    assert f"claim {first} accepted" in client.get(accepted.headers["location"]).text  # the confirmation
     stale = client.post(review_url, data={"_csrf_token": token, "action": "edit", "claim_id": second,
                                           "base_version": "9", "subject": "lab:beta-labs",
                                           "attribute": str(ids["funding_raised"]), "statement": "x",
@@ -136,3 +139,28 @@ def test_names_kb_lacks_are_offered_as_new_entities_of_their_kind(app_env):
     page = client.get(response.headers["location"]).text
     assert "Names kb does not know" in page
     assert "/entities/new?kind=model&amp;name=Zeta-9" in page
+
+
+def test_the_review_table_accepts_or_rejects_the_selected_rows_all_or_nothing(app_env):
+    client, engine, _ = app_env
+    token = login(client, "editor")
+    location = upload(client, token, ARTICLE.encode()).headers["location"]
+    review_url = location + "/review"
+    (first, v1), (second, v2) = _forms(client.get(location).text)
+    no_reason = client.post(review_url, data={"_csrf_token": token, "action": "reject_selected",
+                                              "selected": [f"{first}:{v1}", f"{second}:{v2}"]})
+    assert no_reason.status_code == 422 and "say why" in no_reason.text
+    stale = client.post(review_url, data={"_csrf_token": token, "action": "accept_selected",
+                                          "selected": [f"{first}:{v1}", f"{second}:99"]})
+    assert stale.status_code == 409
+    with Session(engine) as session:
+        assert session.get(Claim, int(first)).status == "proposed", "one stale row saves none"
+    one = client.post(review_url, data={"_csrf_token": token, "one": f"reject:{first}:{v1}",
+                                        "bulk_reason": "not a claim"}, follow_redirects=False)
+    assert one.status_code == 303
+    both = client.post(review_url, data={"_csrf_token": token, "action": "accept_selected",
+                                         "selected": [f"{second}:{v2}"]}, follow_redirects=True)
+    assert "accepted 1 proposal" in both.text
+    with Session(engine) as session:
+        assert (session.get(Claim, int(first)).status, session.get(Claim, int(second)).status) == (
+            "rejected", "unverified")

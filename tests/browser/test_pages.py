@@ -12,6 +12,7 @@ import pytest
 from sqlmodel import Session, select
 
 from kb.db import make_engine
+from kb.ingest import SourceMeta, ingest_bytes
 from kb.models import Claim, Contradiction, Entity, Source
 from tests.accounts import PASSWORD, make_users
 from tests.browser.conftest import CHROMIUM_ARGS, require_chromium
@@ -58,6 +59,11 @@ def _paths(engine) -> dict[str, list[str]]:
         contradiction = session.exec(select(Contradiction.id).where(Contradiction.status == "open")).first()
         claim = session.exec(select(Claim.id).where(Claim.key.is_not(None)).order_by(Claim.id)).first()
         lab = session.exec(select(Entity.id).where(Entity.kind == "lab", Entity.slug == "deepseek")).one()
+        # An ingested article with proposals waiting, so the review table is visited full.
+        fixture = Path(__file__).parent.parent / "fixtures" / "articles" / "deepseek_second_look.md"
+        ingested = ingest_bytes(session=session, data=fixture.read_bytes(), name=fixture.name,
+                                meta=SourceMeta(), actor_id=None).source_id
+        session.commit()
     reader = [
         "/", "/labs", "/labs/deepseek", "/models", "/models/deepseek-v3", "/techniques",
         f"/techniques/{slug('technique')}", "/chips", f"/chips/{slug('chip')}", "/products",
@@ -70,7 +76,8 @@ def _paths(engine) -> dict[str, list[str]]:
     editor = [
         "/verify", f"/verify/claims/{claim}", f"/verify/contradictions/{contradiction}", "/claims/new",
         f"/claims/{claim}/edit", "/entities/new", f"/entities/{lab}/edit", "/sources/new",
-        f"/sources/{article}/edit", "/ingest", f"/ingest/{article}", "/users", "/labs/deepseek",
+        f"/sources/{article}/edit", "/ingest", f"/ingest/{article}", f"/ingest/{ingested}", "/users",
+        "/labs/deepseek",
     ]
     return {"anonymous": reader, "admin": editor}
 

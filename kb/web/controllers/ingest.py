@@ -20,12 +20,12 @@ from kb.services.entities import resolve_entity
 from kb.services.errors import InvalidInput
 from kb.services.sources import check_url
 from kb.services.versioning import StaleEdit
-from kb.web.controllers._shared import get_or_404
 from kb.web.auth import CurrentUser, requires_role
+from kb.web.controllers._shared import get_or_404
 from kb.web.controllers.edit_pages import stale_view
 from kb.web.controllers.ingest_pages import ingest_form_page, review_page
+from kb.web.edge import parse_id
 from kb.web.forms import CONFLICT, INVALID, Form, FormBody, page, see_other
-from kb.web.urls import with_query
 
 # Every ingestion route is for editors; the guard list lives here, in one place.
 GUARDS = [requires_role(Role.EDITOR)]
@@ -93,7 +93,9 @@ def create(request: Request, session: Session, data: UploadBody, current_user: C
         kept = {k: v for k, v in form.kept().items() if k != "text" or len(v) < 200_000}
         context = ingest_form_page(session, form=kept, errors=errors, max_bytes=_max_bytes(request))
         return page("ingest/new.html", {"page": context}, status_code=INVALID)
-    return see_other(f"/ingest/{result.source_id}")
+    notice = result.message or (f"{result.proposed} claims proposed and {result.verify_items} [VERIFY] "
+                                f"items sent to the fact-checkers, from {result.sentences} sentences")
+    return see_other(f"/ingest/{result.source_id}", request=request, notice=notice)
 
 
 
@@ -131,6 +133,8 @@ def _apply(session: Session, form: Form, source: Source, actor: CurrentUser) -> 
         return f"accepted {len(accepted)} confident proposals"
     if action in ("attribute_accept", "attribute_rename", "attribute_map"):
         return _vocabulary(session, form, action, actor)
+    if form.text("one") or action in ("accept_selected", "reject_selected"):
+        return _decide(session, form, action, actor)
     claim_id = form.number("claim_id", label="claim")
     base = form.number("base_version", label="version")
     if claim_id is None or base is None or form.errors:
@@ -160,6 +164,35 @@ def _apply(session: Session, form: Form, source: Source, actor: CurrentUser) -> 
     raise InvalidInput("action", "choose accept, accept as corroboration, edit, reject or bulk accept")
 
 
+def _decide(session: Session, form: Form, action: str, actor: CurrentUser) -> str:
+    """Accept or reject from the review table: one row ("one" = "accept:ID:VERSION") or every
+    selected row ("selected" = "ID:VERSION" each). All or nothing: one stale row saves none."""
+    if form.text("one"):
+        verb, _, rest = form.text("one").partition(":")
+        picked, action = [rest], f"{verb}_selected"
+    else:
+        picked = form.values("selected")
+    rows = []
+    for item in picked:
+        claim_id, _, version = item.partition(":")
+        claim, base = parse_id(claim_id), parse_id(version)
+        if claim is None or base is None:
+            raise InvalidInput("selected", "the form lost which proposals it was about; reload the page")
+        rows.append((claim, base))
+    if not rows:
+        raise InvalidInput("selected", "select the proposals to accept or reject")
+    if action == "accept_selected":
+        for claim, base in rows:
+            review.accept(session=session, claim_id=claim, base_version=base, actor_id=actor.id)
+        return f"accepted {len(rows)} proposal{'s' if len(rows) != 1 else ''}"
+    if action == "reject_selected":
+        reason = form.text("bulk_reason")
+        for claim, base in rows:
+            review.reject(session=session, claim_id=claim, base_version=base, actor_id=actor.id, reason=reason)
+        return f"rejected {len(rows)} proposal{'s' if len(rows) != 1 else ''}"
+    raise InvalidInput("action", "choose accept or reject")
+
+
 def _vocabulary(session: Session, form: Form, action: str, actor: CurrentUser) -> str:
     """Accept, rename or map an attribute the extractor named from the text."""
     attribute_id = form.number("attribute_id", label="attribute")
@@ -182,7 +215,8 @@ def _vocabulary(session: Session, form: Form, action: str, actor: CurrentUser) -
 
 
 @post("/ingest/{source_id:int}/review", name="ingest:review-action", guards=GUARDS, sync_to_thread=True)
-def act(source_id: int, session: Session, data: FormBody, current_user: CurrentUser) -> Response:
+def act(source_id: int, request: Request, session: Session, data: FormBody,
+        current_user: CurrentUser) -> Response:
     source = get_or_404(session, Source, source_id)
     form = Form(data)
     try:
@@ -199,7 +233,7 @@ def act(source_id: int, session: Session, data: FormBody, current_user: CurrentU
                               overrides={claim_id: (form.kept(), exc.errors)},
                               message="; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in exc.errors.items()))
         return page("ingest/review.html", {"page": context}, status_code=INVALID)
-    return see_other(with_query(f"/ingest/{source_id}", {"done": message}))
+    return see_other(f"/ingest/{source_id}", request=request, notice=message[:300])
 
 
 ROUTES = [new, create, show, act]

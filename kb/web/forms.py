@@ -64,6 +64,9 @@ def page(template: str, context: dict[str, Any], status_code: int = 200) -> Temp
     return Template(template, context=context, status_code=status_code)
 
 
+MAX_NOTICES = 3
+
+
 def see_other(target: str, next_url: str | None = None, *, request: Request | None = None,
               notice: str = "") -> Redirect:
     """The redirect after a successful POST (303, so the browser GETs the result), carrying
@@ -72,4 +75,9 @@ def see_other(target: str, next_url: str | None = None, *, request: Request | No
         if not isinstance(request.scope.get("session"), dict):   # just cleared, as at logout
             request.set_session({})
         flash(request, notice, "success")
+        # The messages wait in the signed session cookie until a page shows them; a client that
+        # never follows its redirects would grow the cookie past what browsers keep.
+        messages = request.session.get("_messages")
+        if isinstance(messages, list) and len(messages) > MAX_NOTICES:
+            del messages[:-MAX_NOTICES]
     return Redirect(safe_next(next_url, target), status_code=303)

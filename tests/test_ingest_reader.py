@@ -118,3 +118,10 @@ def test_any_bytes_are_read_or_refused_cleanly(data):
         assert "fuzz.txt" in str(exc)
     else:
         assert document.text.strip()
+
+
+def test_a_control_character_in_an_article_is_refused_with_where_it_is():
+    with pytest.raises(IngestError, match=r"control character \(U\+0001\) at line 2, column 6"):
+        read_document(b"Title\nAcme \x01raised $2 billion.\n", name="a.txt")
+    with pytest.raises(IngestError, match=r"U\+0007"):
+        read_document(b"<p>Acme raised \x07$2 billion.</p>", name="a.html")

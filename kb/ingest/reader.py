@@ -143,10 +143,16 @@ def read_document(data: bytes, *, name: str = "", fmt: str | None = None,
             raise IngestError(f"{label}: has no readable text once scripts, styles, navigation and "
                               "markup are removed; nothing was stored")
     else:
-        text = _CONTROL.sub("", raw)
+        text = raw
         if not text.strip():
             raise IngestError(f"{label}: is empty; there is nothing to ingest")
         title = _first_line(text)
+    bad = _CONTROL.search(text)
+    if bad:  # one rule for text from outside: refused, with where, never silently dropped
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - text.rfind("\n", 0, bad.start())
+        raise IngestError(f"{label}: holds a control character (U+{ord(bad.group()):04X}) at line {line}, "
+                          f"column {column}; remove it and ingest again; nothing was stored")
     return Document(text=text, format=fmt, title=title, encoding=encoding)
 
 

@@ -89,3 +89,11 @@ def test_qualifiers_keep_quantities_apart():
     assert got["240"][0] == ""  # the founding year dates the founding, not the headcount
     assert got["$9 million"][0] == "2025"  # "last year", read against the source's year
     assert got["$30"][1] == "abroad"
+
+
+def test_who_asserts_a_figure_is_named_and_a_dateline_is_no_subject():
+    text = ("ACME CITY -- Acme AI said Acme-3 was trained on 18 trillion tokens. Acme AI employs 240 people, "
+            "according to the company.")
+    by = {p.figure.text: p.asserted_by for p in run(text)}
+    assert by == {"18 trillion tokens": "Acme AI", "240": "Acme AI"}
+    assert unwrap(text).startswith(" " * len("ACME CITY -- ") + "Acme AI said")

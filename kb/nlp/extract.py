@@ -481,6 +481,29 @@ class _Extractor:
             return Choice(choice.entity_id, choice.score, choice.how, choice.references, relative_to=named[-1])
         return choice
 
+    def _named_asserter(self, who: str, sent: Sentence) -> str:
+        """"according to the company": the company the text is about, by name."""
+        words = who.lower().split()
+        if len(words) == 1 and words[0] in syntax.BACK_NOUNS:
+            entity_id = self._referent(words[0], sent, len(self.text), self.sentence_mentions)
+            return self.entities.entities[entity_id].name if entity_id is not None else who
+        return who
+
+    def _asserter(self, sent: Sentence) -> str:
+        """Who the parse says states the figure ("The company said the model was trained on ..."):
+        a name, or the entity "the company" stands for; the writer and bare nouns assert nothing."""
+        who = self.reading.asserter if self.reading is not None else None
+        if who is None or who.author:
+            return ""
+        a, b = sent.start + who.start, sent.start + who.end
+        named = [m.entity_id for m in self.sentence_mentions if m.entity_id is not None and m.start < b and a < m.end]
+        if named:
+            return self.entities.entities[named[-1]].name
+        if who.back and who.back != "we":
+            entity_id = self._referent(who.back, sent, who.start, self.sentence_mentions)
+            return self.entities.entities[entity_id].name if entity_id is not None else ""
+        return self.text[a:b] if who.proper else ""
+
     def _loose(self, choice: Choice, held: Choice) -> bool:
         """A topic read from scattered words ("Hangzhou lab" -> Chinese AI labs) yields to a
         name the parse attaches the figure to."""
@@ -575,7 +598,9 @@ class _Extractor:
             start=sent.start, end=sent.end, subject_id=choice.entity_id, attribute=attribute,
             figure=q.figure, figure_start=sent.start + q.start, figure_end=sent.start + q.end,
             period=qualifiers.period_near(dated, q.start, q.end, self.year),
-            asserted_by=qualifiers.asserted_by(s_text, q.start, q.end), scope=scope,
+            asserted_by=self._named_asserter(qualifiers.asserted_by(s_text, q.start, q.end), sent)
+            or self._asserter(sent),
+            scope=scope,
             verify=verify, note=self._verify_note(s_text, marker) if verify else "",
             confidence=confidence, how=choice.how, relative_to=choice.relative_to)
 

@@ -25,6 +25,8 @@ _DATE_LINE = re.compile(
     rf"(?:,?\s+\d{{1,2}}:\d{{2}}(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s+[A-Z]{{2,4}})?)?[*_]*\s*$", re.I)
 _BYLINE = re.compile(r"^\s*[*_]*(?:By|Written\s+by|Author:)\s+(?P<author>[A-Z][\w.'’-]*(?:[\s,]+(?:and\s+)?"
                      r"[A-Z][\w.'’-]*){0,6})[*_]*\s*(?:[|·•–—-]\s*(?P<rest>.*))?$")
+# A press release's dateline, "SAN FRANCISCO -- " or "BEIJING (Reuters) — ", opens its first paragraph.
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{2,40}(?:\s*\([^()\n]{1,30}\))?\s*(?:--|—|–)\s+")
 MAX_WRAP_WIDTH = 120  # a text whose long lines stop at about one width under this was wrapped
 WRAPPED_SHARE = 0.7  # a line at least this share of the wrap width runs on into the next
 FRONT_LINES = 12  # bylines and date lines stand near the top
@@ -66,8 +68,6 @@ def _iso(text: str) -> str:
 
 def unwrap(text: str) -> str:
     """The text with soft line breaks as spaces and byline/date lines blanked, same length."""
-    if "\n" not in text:
-        return text
     lines = text.split("\n")
     front = set(range(min(FRONT_LINES, len(lines))))
     meta = {i for i in front if lines[i].strip() and _metadata_line(lines[i])}
@@ -75,6 +75,8 @@ def unwrap(text: str) -> str:
     for i, line in enumerate(lines):
         if i in meta:
             out.append(" " * len(line))
+        elif dateline := _DATELINE.match(line):  # where the release was issued: no one's subject
+            out.append(" " * dateline.end() + line[dateline.end():])
         else:
             out.append(line)
     width = _wrap_width(lines)

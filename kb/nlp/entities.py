@@ -60,6 +60,11 @@ class Mention(NamedTuple):
 _QUALIFIED = re.compile(r"^(.+?)\s*\([^()]+\)$")
 
 
+def _namelike(text: str) -> bool:
+    """"ESM3", "PaLM", "GPT-2" read as names; "Dropout" or "Transformer" are words first."""
+    return bool(_norm(text)) and (any(c.isdigit() for c in text) or sum(c.isupper() for c in text) >= 2)
+
+
 @lru_cache(maxsize=100_000)
 def _norm(text: str) -> str:
     return normalize_name(text)
@@ -111,7 +116,7 @@ class EntityIndex:
         # its bare name, where no other entity has that name.
         for entity_id, name in names:
             bare = _QUALIFIED.match(name)
-            if bare and _norm(bare.group(1)) and _norm(bare.group(1)) not in index.by_norm:
+            if bare and _namelike(bare.group(1)) and _norm(bare.group(1)) not in index.by_norm:
                 index._add_alias(entity_id, bare.group(1))
         for e in index.entities.values():
             if e.kind == "topic":

@@ -286,7 +286,7 @@ def _noun_holders(noun: Token, reading: Reading, came_from: Token | None,
         elif child.dep_ == "prep" and child.lower_ in ("of", "for", "by"):
             for obj in child.children:
                 if obj.dep_ == "pobj" and not obj.like_num and (child.lower_ != "for" or _someone(obj)):
-                    reading.holders.append(_holder(obj, {"of": "of", "for": "for", "by": "by"}[child.lower_]))
+                    reading.holders.append(_holder(obj, child.lower_))
         elif child.dep_ in ("relcl", "acl") and child.pos_ in VERBS:
             for sub in child.children:
                 if sub.dep_ in ("nsubj", "nsubjpass") and sub.lower_ not in RELATIVES:
@@ -313,7 +313,7 @@ def _verb_holders(verb: Token, reading: Reading, skip: range) -> None:
             reading.words.append(upper.lemma_.lower())
             if (above := _subject_of(upper)) is not None:
                 reading.holders.append(_holder(above, "subject above"))
-    if verb.lemma_.lower() in MAKING and _dated(skip_tokens(verb.doc, skip)):
+    if verb.lemma_.lower() in MAKING and _dated(verb.doc[i] for i in skip):
         for child in verb.children:  # "X released Y in 2019": the date is Y's
             if child.dep_ == "dobj":
                 reading.holders.append(_holder(_named(child), "made"))
@@ -382,10 +382,6 @@ def _dated(tokens) -> bool:
     """Whether a figure's tokens are a date: a year or a month name."""
     return any((t.like_num and len(t.text) == 4 and t.text[:2] in ("19", "20")) or t.ent_type_ == "DATE"
                for t in tokens)
-
-
-def skip_tokens(doc: Doc, skip: range):
-    return (doc[i] for i in skip)
 
 
 def _named(token: Token) -> Token:

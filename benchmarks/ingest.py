@@ -23,7 +23,6 @@ import os
 import random
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,14 +30,13 @@ sys.path.insert(0, str(ROOT))
 
 from sqlmodel import Session  # noqa: E402
 
-from kb.config import Settings  # noqa: E402
-from kb.db import make_engine, session_scope  # noqa: E402
+from kb.db import session_scope  # noqa: E402
 from kb.ingest import SourceMeta, Vocabulary, ingest_bytes, read_document  # noqa: E402
-from kb.migrate import upgrade  # noqa: E402
 from kb.models import Alias, Entity  # noqa: E402
 from kb.names import normalize_name, slugify  # noqa: E402
 from kb.nlp.extract import extract  # noqa: E402
 from kb.nlp.language import load  # noqa: E402
+from scratch import scratch  # noqa: E402
 from kb.seeds import load_seeds, read_seed_files  # noqa: E402
 
 LABS = ["Acme AI", "Borealis Labs", "Cinder Systems", "Dunmore AI", "Everpeak Research", "Fathom AI",
@@ -156,13 +154,7 @@ def main() -> int:
 
     rng = random.Random(args.seed)
     labs, models = names(rng)
-    path = ROOT / "var" / "bench-ingest.sqlite3"
-    if not args.database_url:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    settings = replace(Settings(), database_url=args.database_url or f"sqlite:///{path}", environment="test")
-    engine = make_engine(settings)
-    upgrade(engine)
+    settings, engine = scratch("bench-ingest", args.database_url)
     seeds = read_seed_files(settings.seeds_dir)
     seeds.claims = []
     with session_scope(engine) as session:

@@ -10,7 +10,6 @@ import argparse
 import sys
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,12 +17,11 @@ sys.path.insert(0, str(ROOT))
 
 from sqlmodel import Session, select  # noqa: E402
 
-from kb.config import Settings  # noqa: E402
-from kb.db import make_engine, session_scope  # noqa: E402
+from kb.db import session_scope  # noqa: E402
 from kb.ingest import IngestError, SourceMeta, ingest_bytes  # noqa: E402
 from kb.ingest.service import MAX_TEXT_CHARS  # noqa: E402
-from kb.migrate import upgrade  # noqa: E402
 from kb.models import Claim  # noqa: E402
+from scratch import scratch  # noqa: E402
 from kb.seeds import load_seeds  # noqa: E402
 from kb.services.claims import ClaimFields, edit_claim  # noqa: E402
 
@@ -73,13 +71,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="default: a scratch SQLite file under var/")
     args = parser.parse_args()
-    path = ROOT / "var" / "bench-long.sqlite3"
-    if not args.database_url:
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    settings = replace(Settings(), database_url=args.database_url or f"sqlite:///{path}", environment="test")
-    engine = make_engine(settings)
-    upgrade(engine)
+    settings, engine = scratch("bench-long", args.database_url)
     with session_scope(engine) as session:
         if session.exec(select(Claim.id)).first() is None:
             load_seeds(session=session, settings=settings)

@@ -51,9 +51,7 @@ def extract(text: str, *, entities: EntityIndex, attributes: AttributeCatalog,
     view = unwrap(text)  # same length: offsets into it are offsets into the stored text
     tokens, sentences = split(view)
     mentions = entities.mentions(tokens)
-    extractor = _Extractor(view, tokens, entities, attributes)
-    extractor.year = year
-    return extractor.run(sentences, mentions)
+    return _Extractor(view, tokens, entities, attributes, year).run(sentences, mentions)
 
 
 class _Unheld:
@@ -64,7 +62,8 @@ UNHELD = _Unheld()
 
 
 class _Extractor:
-    def __init__(self, text, tokens, entities: EntityIndex, attributes: AttributeCatalog):
+    def __init__(self, text, tokens, entities: EntityIndex, attributes: AttributeCatalog,
+                 year: int | None = None):
         self.text, self.tokens = text, tokens
         self.entities, self.attributes = entities, attributes
         self.discourse = Discourse(entities)
@@ -74,7 +73,7 @@ class _Extractor:
         self.tables = TableReader(text, entities, attributes, self.discourse, self.out.proposals)
         self.readings: dict[int, list[syntax.Reading | None]] = {}
         self.new_spans: list[tuple[int, int]] = []
-        self.year: int | None = None
+        self.year = year
         # Questions on lines of their own ("**How big is it?**"): an interview, where "we" speak.
         self.dialogue = len(_QUESTION_LINE.findall(text)) >= 2
         self.headings: list[tuple[int, int | None, str]] = []  # (level, entity, words), outermost first
@@ -188,13 +187,12 @@ class _Extractor:
         made: list[Proposal] = []
         previous: tuple[Quantity, AttributeInfo] | None = None
         spans = [(q.start, q.end) for q in quantities]
-        self.readings_now = readings
         for i, q in enumerate(quantities):
             reading = self.reading = _partitive(readings, i)
             noun = reading.noun if reading is not None and reading.noun else self._section_noun()
             if q.figure.unit == "count" and noun in COUNT_UNITS:
                 q = quantities[i] = q._replace(figure=replace(q.figure, unit=COUNT_UNITS[noun]))
-            attribute = self._attribute(s_text, q, quantities, i, previous)
+            attribute = self._attribute(s_text, q, quantities, i, previous, readings)
             if attribute is None:
                 continue
             if q.figure.unit == "count" and attribute.unit != "count":
@@ -351,13 +349,14 @@ class _Extractor:
                     self.out.new_names.append(name)
         return sorted([*found, *topics, *near], key=lambda m: (m.start, -m.end))
 
-    def _attribute(self, s_text, q: Quantity, quantities, i, previous) -> AttributeInfo | None:
+    def _attribute(self, s_text, q: Quantity, quantities, i, previous,
+                   readings: list[syntax.Reading | None]) -> AttributeInfo | None:
         lo = quantities[i - 1].end if i > 0 else 0
         hi = quantities[i + 1].start if i + 1 < len(quantities) else len(s_text)
         own = s_text[lo:q.start].strip(" ,") if i > 0 else ""
         reading = self.reading
         if previous is not None and previous[0].figure.unit == q.figure.unit and \
-                (len(words_of(own)) <= 2 or _both_described(self.readings_now, i)) and \
+                (len(words_of(own)) <= 2 or _both_described(readings, i)) and \
                 not q.figure.label and (reading is None or not reading.partitive):
             # "$12.4 billion compared to $285 billion", "GSM8K (86.3%) lags behind GPT-4o
             # (92.0%)": the same measure again

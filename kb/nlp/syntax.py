@@ -459,7 +459,7 @@ def _scope(root: Token, noun: Token | None, verb: Token | None, reading: Reading
 
 def _comparisons(span: Span, noun: Token | None, reading: Reading) -> None:
     """"three times cheaper than Y on input": the comparator and the scope."""
-    tokens = [span.root, *( [noun] if noun is not None else [])]
+    tokens = [span.root] if noun is None else [span.root, noun]
     x = span.root
     for _ in range(3):
         x = x.head

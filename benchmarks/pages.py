@@ -1,20 +1,26 @@
-"""Reader-page speed at a million claims: build (or reuse) a knowledge base, serve it, time requests.
+"""Reader-page speed at a million claims, kb beside the floor: the same pages from the same database.
 
     .venv/bin/python benchmarks/pages.py                       # SQLite file under var/
     .venv/bin/python benchmarks/pages.py --database-url postgresql+psycopg://postgres@127.0.0.1/kb_bench
+    .venv/bin/python benchmarks/pages.py --json                # the figures as a JSON list on stdout
 
 The knowledge base is built once per database and reused when it holds the claims asked for and its
 schema matches the models (missing or stale indexes are fixed in place; any other difference means a
-rebuild). The server runs as in production (KB_ENV=production) in a uvicorn subprocess on a free
-loopback port; requests go to 127.0.0.1 only, one at a time over a kept-alive connection. Each round
-times every page once in turn, `--requests` requests each; the table shows the median over rounds of
-each figure, and the SQL statements one request of the page runs.
+rebuild). kb runs as in production (KB_ENV=production) and the floor (benchmarks/floor.py: the same
+pages with no framework, ORM or view layer) beside it, each in a uvicorn subprocess on a free loopback
+port. Before timing, each page's body from kb and from the floor must be the same bytes. Requests go
+one at a time over a kept-alive connection; each round times every page on kb and on the floor in
+turn (which goes first alternates), `--requests` requests each; figures are medians over rounds.
+Per-stage timings come from one more pass in process: SQL (time in the driver), rendering (Jinja2)
+and the rest (kb: routing, middleware, view building; the floor: building its tuples). Last, the
+resident memory of each server after serving every page.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import logging
 import os
 import random
@@ -27,9 +33,11 @@ import time
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from alembic.autogenerate import compare_metadata  # noqa: E402
 from alembic.migration import MigrationContext  # noqa: E402
@@ -181,53 +189,134 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def fetch(conn: http.client.HTTPConnection, path: str) -> bytes:
+    conn.request("GET", path)
+    response = conn.getresponse()
+    body = response.read()
+    if response.status != 200:
+        raise SystemExit(f"{path}: HTTP {response.status}: {body[:300]!r}")
+    return body
+
+
 def measure(port: int, path: str, n: int) -> dict:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for _ in range(5):  # the first few warm caches and connections
+        fetch(conn, path)
     times = []
-    for i in range(n + 5):
+    for _ in range(n):
         t0 = time.perf_counter()
-        conn.request("GET", path)
-        response = conn.getresponse()
-        body = response.read()
-        elapsed = time.perf_counter() - t0
-        if response.status != 200:
-            raise SystemExit(f"{path}: HTTP {response.status}: {body[:300]!r}")
-        if i >= 5:  # the first few warm caches and connections
-            times.append(elapsed)
+        fetch(conn, path)
+        times.append(time.perf_counter() - t0)
     conn.close()
     times.sort()
     return {"rps": n / sum(times), "p50": statistics.median(times) * 1000,
-            "p99": times[min(len(times) - 1, int(len(times) * 0.99))] * 1000, "bytes": len(body)}
+            "p99": times[min(len(times) - 1, int(len(times) * 0.99))] * 1000}
 
 
-def count_queries(settings: Settings, paths: list[str]) -> dict[str, int]:
-    """SQL statements one request of each page runs, counted in process against the same database."""
+class Stages:
+    """Time spent in SQL and in Jinja2 rendering while a block runs, by wrapping both once."""
+
+    def __init__(self):
+        import jinja2
+        self.sql = self.render = 0.0
+        original = jinja2.Template.render
+        stages = self
+
+        def render(template, *args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return original(template, *args, **kwargs)
+            finally:
+                stages.render += time.perf_counter() - t0
+        jinja2.Template.render = render
+
+    def timed_sql(self, execute):
+        def run(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return execute(*args, **kwargs)
+            finally:
+                self.sql += time.perf_counter() - t0
+        return run
+
+
+def stage_times(settings: Settings, paths: list[str], repeat: int = 20) -> dict[str, dict]:
+    """Per page, for kb and for the floor: SQL statements, and ms per request in SQL, rendering and the rest."""
     from litestar.testing import TestClient
 
+    import floor
     from kb.web.app import create_app
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    counts: dict[str, int] = {}
+    stages = Stages()
+    out: dict[str, dict] = {}
     app = create_app(settings)
+    statements = []
+    started: dict[int, float] = {}
+
+    def before(conn, cursor, *_args):
+        statements.append(1)
+        started[id(cursor)] = time.perf_counter()
+
+    def after(conn, cursor, *_args):
+        stages.sql += time.perf_counter() - started.pop(id(cursor), time.perf_counter())
+
+    floor.Db.rows = stages.timed_sql(floor.Db.rows)
+    floor_app = floor.create_app(settings.database_url)
     with TestClient(app=app) as client:
         for path in paths:
-            client.get(path)  # caches (the fuzzy-match names) filled once, as on a running server
-            seen = []
-            listener = lambda *_args: seen.append(1)  # noqa: E731
-            event.listen(app.state.engine, "before_cursor_execute", listener)
-            client.get(path)
-            event.remove(app.state.engine, "before_cursor_execute", listener)
-            counts[path] = len(seen)
-    return counts
+            client.get(path)  # caches filled once, as on a running server
+            event.listen(app.state.engine, "before_cursor_execute", before)
+            event.listen(app.state.engine, "after_cursor_execute", after)
+            statements.clear()
+            stages.sql = stages.render = 0.0
+            t0 = time.perf_counter()
+            for _ in range(repeat):
+                client.get(path)
+            total = time.perf_counter() - t0
+            event.remove(app.state.engine, "before_cursor_execute", before)
+            event.remove(app.state.engine, "after_cursor_execute", after)
+            kb = {"sql_n": len(statements) // repeat, "sql": stages.sql, "render": stages.render, "total": total}
+            url = urlsplit(path)
+            query = parse_qsl(url.query)
+            floor_app.respond(url.path, query)
+            stages.sql = stages.render = 0.0
+            t0 = time.perf_counter()
+            for _ in range(repeat):
+                floor_app.respond(url.path, query)
+            total = time.perf_counter() - t0
+            low = {"sql": stages.sql, "render": stages.render, "total": total}
+            out[path] = {name: {k: (v if k == "sql_n" else v / repeat * 1000) for k, v in d.items()}
+                         for name, d in (("kb", kb), ("floor", low))}
+    return out
 
 
-# (label, path, p50 target in ms): entity and list pages 25 ms, search 50 ms.
-def pages(big: int) -> list[tuple[str, str, float]]:
+def serve(command: list[str], env: dict, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    for _ in range(150):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit(f"{command[2]} exited with {server.returncode}")
+            time.sleep(0.2)
+    raise SystemExit(f"{command} did not start")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+# (label, path): the reader pages the floor serves too.
+def pages(big: int) -> list[tuple[str, str]]:
     return [
-        (f"lab page, {big} claims", "/labs/lab-0", 25), ("/claims?status=verified", "/claims?status=verified", 25),
-        ("/claims?status=needs_verification", "/claims?status=needs_verification", 25),
-        ("/search?q=Orion", "/search?q=Orion", 50), ("/search?q=Atlas-17", "/search?q=Atlas-17", 50),
-        ("/contradictions", "/contradictions", 25),
-        ("/api/claims?status=verified", "/api/claims?status=verified&per_page=50", 25),
+        (f"lab page, {big} claims", "/labs/lab-0"), ("/claims?status=verified", "/claims?status=verified"),
+        ("/claims?status=needs_verification", "/claims?status=needs_verification"),
+        ("/search?q=Orion", "/search?q=Orion"), ("/search?q=Atlas-17", "/search?q=Atlas-17"),
+        ("/api/claims?status=verified", "/api/claims?status=verified&per_page=50"),
     ]
 
 
@@ -235,9 +324,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=f"sqlite:///{ROOT / 'var' / 'bench-pages.sqlite3'}")
     parser.add_argument("--claims", type=int, default=1_000_000)
-    parser.add_argument("--requests", type=int, default=200, help="timed requests per page and round")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds over every page; the table shows medians")
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per page, server and round")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over every page; figures are medians")
+    parser.add_argument("--json", action="store_true", help="print the figures as a JSON list, nothing else")
     args = parser.parse_args()
+    say = (lambda *a, **k: print(*a, **k, file=sys.stderr)) if args.json else print
     settings = replace(Settings(), database_url=args.database_url, environment="production",
                        secret_key=secrets.token_hex(32))
     engine = make_engine(settings)
@@ -247,46 +338,74 @@ def main() -> int:
     if have < args.claims:
         if have:
             raise SystemExit(f"{args.database_url} holds {have} claims, not {args.claims}: use an empty database")
-        print(f"building {args.claims} claims in {args.database_url} ...")
+        say(f"building {args.claims} claims in {args.database_url} ...")
         t0 = time.perf_counter()
         build(engine, args.claims)
-        print(f"built in {time.perf_counter() - t0:.0f} s")
+        say(f"built in {time.perf_counter() - t0:.0f} s")
     with engine.connect() as c:
         have = c.execute(select(func.count()).select_from(Claim)).scalar()
         big = c.execute(select(func.count()).select_from(Claim).join(Entity, Entity.id == Claim.subject_id)
                         .where(Entity.slug == "lab-0")).scalar()
     engine.dispose()
     page_list = pages(big)
-    queries = count_queries(settings, [path for _, path, _ in page_list])
-    port = free_port()
+    kb_port, floor_port = free_port(), free_port()
     env = {**os.environ, "KB_DATABASE_URL": args.database_url, "PYTHONPATH": str(ROOT), "KB_ENV": "production",
            "KB_SECRET_KEY": settings.secret_key}
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "kb.web.app:create_app", "--factory", "--host",
-                               "127.0.0.1", "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
-    results: dict[str, list[dict]] = {label: [] for label, _, _ in page_list}
+    servers = {
+        "kb": (serve([sys.executable, "-m", "uvicorn", "kb.web.app:create_app", "--factory", "--host", "127.0.0.1",
+                      "--port", str(kb_port), "--log-level", "warning"], env, kb_port), kb_port),
+        "floor": (serve([sys.executable, str(ROOT / "benchmarks" / "floor.py"), "--database-url", args.database_url,
+                         "--port", str(floor_port)], env, floor_port), floor_port),
+    }
+    results: dict[tuple[str, str], list[dict]] = {(label, name): [] for label, _ in page_list for name in servers}
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        for _ in range(args.rounds):
-            for label, path, _ in page_list:
-                results[label].append(measure(port, path, args.requests))
+        for label, path in page_list:
+            bodies = {}
+            for name, (_, port) in servers.items():
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                bodies[name] = fetch(conn, path)
+                conn.close()
+            if bodies["kb"] != bodies["floor"]:
+                raise SystemExit(f"{path}: kb and the floor answer different bodies; the comparison would be void")
+        for round_ in range(args.rounds):
+            for label, path in page_list:
+                for name in (("kb", "floor") if round_ % 2 == 0 else ("floor", "kb")):
+                    results[label, name].append(measure(servers[name][1], path, args.requests))
+        memory = {name: rss_mb(server.pid) for name, (server, _) in servers.items()}
     finally:
-        server.terminate()
-        server.wait(timeout=10)
-    print(f"\n{have} claims on {engine.dialect.name}; {args.rounds} rounds of {args.requests} requests per page, "
-          f"one at a time; medians over rounds")
-    print(f"{'page':36} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} {'p50 by round':>20} {'KB':>4} {'SQL':>4}  target")
-    for label, path, target in page_list:
-        rs = results[label]
-        p50 = statistics.median(r["p50"] for r in rs)
-        rounds = "/".join(f"{r['p50']:.0f}" for r in rs)
-        print(f"{label:36} {statistics.median(r['rps'] for r in rs):7.1f} {p50:7.1f} "
-              f"{statistics.median(r['p99'] for r in rs):7.1f} {rounds:>20} {rs[-1]['bytes'] / 1024:4.0f} "
-              f"{queries[path]:4d}  p50 < {target:.0f} ms: {'yes' if p50 < target else 'NO'}")
+        for server, _ in servers.values():
+            server.terminate()
+            server.wait(timeout=10)
+    stages = stage_times(settings, [path for _, path in page_list])
+    rows = []
+    for label, path in page_list:
+        row = {"database": engine.dialect.name, "page": label}
+        for name in servers:
+            rs = results[label, name]
+            row[f"{name}_rps"] = round(statistics.median(r["rps"] for r in rs), 1)
+            row[f"{name}_p50_ms"] = round(statistics.median(r["p50"] for r in rs), 2)
+            row[f"{name}_p99_ms"] = round(statistics.median(r["p99"] for r in rs), 2)
+        rows.append({k: row[k] for k in ("database", "page", "kb_rps", "floor_rps", "kb_p50_ms", "floor_p50_ms",
+                                          "kb_p99_ms", "floor_p99_ms")})
+    if args.json:
+        print(json.dumps(rows, indent=1))
+    say(f"\n{have} claims on {engine.dialect.name}; {args.rounds} rounds of {args.requests} requests per page and "
+        f"server, one at a time; medians over rounds; kb/floor is the floor's time over kb's (1 = as fast)")
+    say(f"{'page':36} {'kb req/s':>8} {'floor':>7} {'kb/floor':>8} {'kb p50':>7} {'floor':>6} {'kb/floor':>8} "
+        f"{'kb p99':>7} {'floor':>6}")
+    for row in rows:
+        say(f"{row['page']:36} {row['kb_rps']:8.1f} {row['floor_rps']:7.1f} {row['kb_rps'] / row['floor_rps']:8.2f} "
+            f"{row['kb_p50_ms']:7.1f} {row['floor_p50_ms']:6.1f} {row['floor_p50_ms'] / row['kb_p50_ms']:8.2f} "
+            f"{row['kb_p99_ms']:7.1f} {row['floor_p99_ms']:6.1f}")
+    say("\nin process, ms per request: SQL statements, time in SQL, in rendering, and the rest")
+    say(f"{'page':36} {'SQL':>4} {'kb sql':>7} {'render':>7} {'rest':>6} {'total':>6} | {'floor sql':>9} "
+        f"{'render':>7} {'rest':>6} {'total':>6}")
+    for label, path in page_list:
+        k, f = stages[path]["kb"], stages[path]["floor"]
+        say(f"{label:36} {k['sql_n']:4d} {k['sql']:7.1f} {k['render']:7.1f} {k['total'] - k['sql'] - k['render']:6.1f} "
+            f"{k['total']:6.1f} | {f['sql']:9.1f} {f['render']:7.1f} {f['total'] - f['sql'] - f['render']:6.1f} "
+            f"{f['total']:6.1f}")
+    say(f"\nresident memory after serving: kb {memory['kb']:.0f} MB, floor {memory['floor']:.0f} MB")
     return 0
 
 

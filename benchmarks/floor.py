@@ -267,16 +267,20 @@ def models_table(db: Db, children: list, attributes: dict, query: list, kind: st
 
 # ---- the claims list ----
 
+def status_filter(statuses: list[str]) -> tuple[str, dict]:
+    """The WHERE clause for the statuses asked for (else all that readers see), one parameter each."""
+    if not statuses:
+        return "status NOT IN ('proposed', 'rejected')", {}
+    names = [f"s{i}" for i in range(len(statuses))]
+    return f"status IN ({', '.join(':' + n for n in names)})", dict(zip(names, statuses))
+
+
 def claims_page(db: Db, query: list, path: str, page: int, per_page: int) -> dict:
     statuses = [v for k, v in query if k == "status"]
     if any(k not in ("status", "page", "per_page") for k, _ in query):
         raise NotImplementedError("the floor filters claims by status only")
     attributes = attributes_of(db)
-    where = "status IN {ids:statuses}" if statuses else "status NOT IN ('proposed', 'rejected')"
-    if statuses:
-        # Statuses are words, not ids: bound the same way, one value for the whole list.
-        where = "status IN (SELECT value FROM json_each(:statuses))" if not db.postgres else "status = ANY(:statuses)"
-    bind = {"statuses": json.dumps(statuses) if not db.postgres else statuses} if statuses else {}
+    where, bind = status_filter(statuses)
     rows = db.rows(f"SELECT {CLAIM_COLUMNS} FROM claim WHERE {where} ORDER BY id DESC LIMIT :n OFFSET :o",
                    n=per_page + 1, o=(page - 1) * per_page, **bind)
     total = db.value(f"SELECT count(*) FROM (SELECT id FROM claim WHERE {where} LIMIT {CAP + 1}) m", **bind)
@@ -288,8 +292,8 @@ def claims_page(db: Db, query: list, path: str, page: int, per_page: int) -> dic
     kept = sorted((kv for kv in query if kv[0] != "page"), key=lambda kv: kv[0])
     pager = {"total": total, "exact": exact, "first": (page - 1) * per_page + 1 if total else 0,
              "last": min(page * per_page, total) if exact else page * per_page,
-             "next": with_query(path, sorted(kept + [("page", str(page + 1))])) if has_next else None,
-             "prev": with_query(path, sorted(kept + ([("page", str(page - 1))] if page > 2 else [])))
+             "next": with_query(path, sorted(kept + [("page", str(page + 1))], key=lambda kv: kv[0])) if has_next else None,
+             "prev": with_query(path, sorted(kept + ([("page", str(page - 1))] if page > 2 else []), key=lambda kv: kv[0]))
              if page > 1 else None}
     sample = db.rows(
         f"SELECT s.status, s.attribute_id, e.kind, CASE WHEN e.kind = 'lab' THEN e.slug END, "
@@ -307,8 +311,8 @@ def claims_page(db: Db, query: list, path: str, page: int, per_page: int) -> dic
         f"SELECT t.source_id, s.title, t.n FROM (SELECT c.source_id, count(DISTINCT c.claim_id) AS n FROM citation c "
         f"JOIN (SELECT id FROM claim WHERE {where} ORDER BY id DESC LIMIT 500) m ON m.id = c.claim_id "
         f"GROUP BY c.source_id ORDER BY n DESC, c.source_id LIMIT 30) t JOIN source s ON s.id = t.source_id", **bind)
-    labs = dict(db.rows("SELECT slug, name FROM entity WHERE kind = 'lab' AND slug IN "
-                        + ("(SELECT value FROM json_each(:slugs))" if not db.postgres else "(SELECT unnest(:slugs))"),
+    labs = dict(db.rows("SELECT slug, name FROM entity WHERE kind = 'lab' AND "
+                        + ("slug IN (SELECT value FROM json_each(:slugs))" if not db.postgres else "slug = ANY(:slugs)"),
                         slugs=json.dumps(list(by_lab)) if not db.postgres else list(by_lab))) if by_lab else {}
     label = {a[1]: a[2] for a in attributes.values()}
     titles = {s: t for s, t, _ in cited}
@@ -473,11 +477,7 @@ def api_claims(db: Db, query: list, path: str, page: int, per_page: int) -> byte
     statuses = [v for k, v in query if k == "status"]
     if any(k not in ("status", "page", "per_page") for k, _ in query):
         raise NotImplementedError("the floor filters claims by status only")
-    if statuses:
-        where = "status IN (SELECT value FROM json_each(:statuses))" if not db.postgres else "status = ANY(:statuses)"
-        bind = {"statuses": json.dumps(statuses) if not db.postgres else statuses}
-    else:
-        where, bind = "status NOT IN ('proposed', 'rejected')", {}
+    where, bind = status_filter(statuses)
     rows = db.rows(f"SELECT id, subject_id, attribute_id, model_id, statement, figure_text, low, high, unit, bound, "
                    f"period, scope, asserted_by, status, rank, confidence, version FROM claim WHERE {where} "
                    f"ORDER BY id DESC LIMIT :n OFFSET :o", n=per_page + 1, o=(page - 1) * per_page, **bind)
@@ -512,7 +512,7 @@ def api_claims(db: Db, query: list, path: str, page: int, per_page: int) -> byte
     } for (cid, subject, attribute, model, statement, text, low, high, unit, bound, period, scope, asserted, status,
            rank, confidence, version) in rows]
     kept = sorted((kv for kv in query if kv[0] != "page"), key=lambda kv: kv[0])
-    nxt = with_query(path, sorted(kept + [("page", str(page + 1))])) if has_next else None
+    nxt = with_query(path, sorted(kept + [("page", str(page + 1))], key=lambda kv: kv[0])) if has_next else None
     return json.dumps({"items": items, "page": page, "per_page": per_page, "total": total, "total_is_exact": exact,
                        "next": nxt}, separators=(",", ":"), ensure_ascii=False).encode()
 

@@ -20,7 +20,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 
 # The reader's pages and JSON with their common variants: sorted, filtered, paged, corrected.
 PATHS = [
-    "/", "/labs", "/labs/deepseek", "/labs/deepseek?_sort_desc=parameters_total", "/labs/openai",
+    "/labs", "/labs/deepseek", "/labs/deepseek?_sort_desc=parameters_total", "/labs/openai",
     "/models/deepseek-v3", "/models/deepseek-r1", "/techniques/mixture-of-experts", "/chips/nvidia-h800",
     "/claims", "/claims?status=verified", "/claims?status=needs_verification", "/claims?per_page=20&page=2",
     "/claims?subject=lab:deepseek&attribute=training_cost", "/claims?lab=deepseek&_sort=figure",

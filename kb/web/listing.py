@@ -79,8 +79,11 @@ def header_links(q: "Query", columns: Sequence[str], current: ColumnOrder) -> di
 
 
 def ordered(expression, descending: bool):
-    """An ORDER BY term that keeps rows without a value last either way."""
-    return (expression.desc() if descending else expression.asc()).nulls_last()
+    """An ORDER BY term that keeps rows without a value last either way. A column that never holds
+    one is ordered plainly: PostgreSQL reads an index backwards only as DESC NULLS FIRST, so a
+    NULLS LAST on the id would sort a million rows to show the newest fifty."""
+    term = expression.desc() if descending else expression.asc()
+    return term if getattr(expression, "nullable", True) is False else term.nulls_last()
 
 
 @dataclass

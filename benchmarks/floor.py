@@ -762,8 +762,9 @@ def create_app(database_url: str | None = None):
     """The floor's ASGI app for `database_url` (else $KB_DATABASE_URL)."""
     import os
     db = Db(database_url or os.environ["KB_DATABASE_URL"])
-    if db.postgres:  # each search query wants a handful of rows: no parallel workers, as kb's search asks
+    if db.postgres:  # as kb's search asks: no parallel workers, and every scan from the table's start
         db.conn.execute("SET max_parallel_workers_per_gather = 0")
+        db.conn.execute("SET synchronize_seqscans = off")
     search = Search(db)
     env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(FILTERS)

@@ -109,8 +109,11 @@ def _search(session: Session, query: str, terms: list[str], limit: int) -> Searc
     if not terms:
         return result
     sqlite = session.get_bind().dialect.name == "sqlite"
-    with nullcontext() if sqlite else _pg_settings(session, max_parallel_workers_per_gather="0"):
+    with nullcontext() if sqlite else _pg_settings(session, max_parallel_workers_per_gather="0",
+                                                     synchronize_seqscans="off"):
         # Each query wants a handful of rows: starting parallel workers costs more than it saves.
+        # The candidates are the first matches a scan meets; a scan that joined another one midway
+        # through a big table would meet different ones, and the same search would answer differently.
         engine = _sqlite if sqlite else _postgres
         for group in ("claims", "citations", "sources"):
             ids, total = engine(session, terms, PLANS[group], limit)

@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from kb.models import Attribute, Citation, Claim, Entity
+from kb.web.contexts.idlist import among
 
 
 def entity_json(entity: Entity | None) -> dict[str, str] | None:
@@ -61,22 +62,42 @@ def claim_json(claim: Claim, *, entities: Mapping[int, Entity], attributes: Mapp
     }
 
 
-def claims_json(*, session: Session, claims: list[Claim]) -> list[dict[str, Any]]:
-    """Many claims in three queries (entities, attributes, citations), whatever their number."""
+ENTITY, ATTRIBUTE, CITATION = Entity.__table__, Attribute.__table__, Citation.__table__
+# Built once; a request binds the ids (kb.web.contexts.idlist: one parameter, whatever their number).
+ENTITY_NAMES = select(ENTITY.c.id, ENTITY.c.kind, ENTITY.c.slug, ENTITY.c.name).where(among(ENTITY.c.id, "ids"))
+ATTRIBUTE_NAMES = select(ATTRIBUTE.c.id, ATTRIBUTE.c.name).where(among(ATTRIBUTE.c.id, "ids"))
+CITATIONS = (select(CITATION.c.claim_id, CITATION.c.source_id, CITATION.c.quote, CITATION.c.start, CITATION.c.end)
+             .where(among(CITATION.c.claim_id, "ids")).order_by(CITATION.c.id))
+
+
+def claims_json(*, session: Session, claims: list) -> list[dict[str, Any]]:
+    """Many claims (rows or Claim objects) in three queries (entities, attributes, citations), whatever
+    their number; the same shapes as claim_json, read from plain rows rather than loaded objects."""
     if not claims:
         return []
     entity_ids = {c.subject_id for c in claims} | {c.model_id for c in claims if c.model_id}
-    attribute_ids = {c.attribute_id for c in claims}
-    claim_ids = [c.id for c in claims]
-    entities = _by_id(session, Entity, entity_ids)
-    attributes = _by_id(session, Attribute, attribute_ids)
-    cites: dict[int, list[Citation]] = {}
-    for i in range(0, len(claim_ids), 500):
-        chunk = claim_ids[i:i + 500]
-        for c in session.exec(select(Citation).where(Citation.claim_id.in_(chunk))):
-            cites.setdefault(c.claim_id, []).append(c)
-    return [claim_json(c, entities=entities, attributes=attributes, citations=cites.get(c.id, ()))
-            for c in claims]
+    entities = {i: {"kind": kind, "slug": slug, "name": name}
+                for i, kind, slug, name in session.execute(ENTITY_NAMES, {"ids": entity_ids})}
+    names = dict(session.execute(ATTRIBUTE_NAMES, {"ids": {c.attribute_id for c in claims}}).all())
+    cites: dict[int, list[dict[str, Any]]] = {}
+    for claim_id, source_id, quote, start, end in session.execute(CITATIONS, {"ids": [c.id for c in claims]}):
+        cites.setdefault(claim_id, []).append({"source_id": source_id, "quote": quote, "start": start, "end": end})
+    return [{
+        "id": c.id,
+        "subject": entities.get(c.subject_id),
+        "attribute": names.get(c.attribute_id),
+        "statement": c.statement,
+        "figure": None if c.unit is None and c.low is None and c.high is None and not c.figure_text else {
+            "low": _value(c.low, c.unit), "high": _value(c.high, c.unit), "unit": c.unit, "bound": c.bound,
+            "text": c.figure_text},
+        "qualifiers": {"period": c.period, "scope": c.scope, "asserted_by": c.asserted_by,
+                       "model": entities.get(c.model_id) if c.model_id else None},
+        "status": c.status,
+        "rank": c.rank,
+        "confidence": c.confidence,
+        "citations": cites.get(c.id, []),
+        "version": c.version,
+    } for c in claims]
 
 
 def _by_id(session: Session, model, ids: Iterable[int]) -> dict[int, Any]:

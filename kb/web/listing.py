@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
 from kb.web.pagination import PageInfo, Paging
@@ -149,16 +149,26 @@ class Query:
         return url
 
 
+def capped_count_statement(query):
+    """`query`'s rows counted up to a bound parameter `cap_plus_one` (see capped_count)."""
+    limited = query.with_only_columns(query.selected_columns[0]).order_by(None).limit(bindparam("cap_plus_one"))
+    return select(func.count()).select_from(limited.subquery())
+
+
 def capped_count(session: Session, query, cap: int | None = None) -> tuple[int, bool]:
     """How many rows `query` matches, counting no further than `cap` (COUNT_CAP); (count, exact)."""
+    return count_up_to(session, capped_count_statement(query), cap=cap)
+
+
+def count_up_to(session: Session, counting, params: dict | None = None, cap: int | None = None) -> tuple[int, bool]:
+    """capped_count with a statement from capped_count_statement, built once, and its `params`."""
     cap = COUNT_CAP if cap is None else cap
-    limited = query.with_only_columns(query.selected_columns[0]).order_by(None).limit(cap + 1).subquery()
-    n = session.execute(select(func.count()).select_from(limited)).scalar_one()
+    n = session.execute(counting, {**(params or {}), "cap_plus_one": cap + 1}).scalar_one()
     return (n, True) if n <= cap else (cap, False)
 
 
-def exact_count(session: Session, query) -> int:
-    return session.execute(select(func.count()).select_from(query.order_by(None).subquery())).scalar_one()
+def exact_count(session: Session, query, params: dict | None = None) -> int:
+    return session.execute(select(func.count()).select_from(query.order_by(None).subquery()), params or {}).scalar_one()
 
 
 def page_info(query: Query, paging: Paging, total: int, exact: bool, has_next: bool, shown: int = 0) -> PageInfo:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from litestar.exceptions import ValidationException
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlmodel import Session
 
 from kb.web.contexts.common import (
@@ -15,7 +16,8 @@ from kb.web.contexts.common import (
 )
 from kb.web.edge import MAX_ID, parse_id
 from kb.web.listing import (
-    ActiveFilter, ColumnOrder, ListPage, Query, capped_count, exact_count, facet, header_links, ordered,
+    ActiveFilter, ColumnOrder, ListPage, Query, capped_count_statement, count_up_to, exact_count, facet,
+    header_links, ordered,
     page_info, requested_order,
 )
 from kb.web.pagination import Paging
@@ -51,27 +53,86 @@ def claim_order(order: ColumnOrder) -> tuple:
     return (primary,) if order.column == "id" else (primary, CLAIM.c.id.desc())
 
 
+@dataclass(frozen=True)
+class Shape:
+    """Which filters a claims request uses, not their values: its statements depend on nothing else,
+    so each shape's statements are built once and every request only binds its values."""
+
+    subject: bool = False
+    attribute: bool = False
+    statuses: int = 0       # how many statuses were asked for; none means all that readers see
+    source: bool = False
+    lab: bool = False
+    kind: bool = False
+    conflict: bool = False
+
+
 @dataclass
 class ClaimFilter:
-    """The claims a list request selects, as a query on the claim table."""
+    """The claims a list request selects: its shape and the values to bind."""
 
-    query: object
+    shape: Shape = Shape()
+    params: dict = field(default_factory=dict)
     filters: list[ActiveFilter] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     empty: bool = False
 
+    @property
+    def query(self):
+        return filtered(self.shape)
 
-def _entity_id(session: Session, ref: str) -> tuple[int | None, str]:
-    kind, _, slug = ref.partition(":")
-    row = session.execute(select(ENTITY.c.id, ENTITY.c.name)
-                          .where(ENTITY.c.kind == kind, ENTITY.c.slug == slug)).first()
-    return (row.id, row.name) if row else (None, ref)
+
+@lru_cache(maxsize=256)
+def filtered(shape: Shape):
+    """`select(claim)` narrowed by a shape's filters, with a bind parameter for each value."""
+    stmt = select(CLAIM)
+    if shape.subject:
+        stmt = stmt.where(CLAIM.c.subject_id == bindparam("subject_id"))
+    if shape.attribute:
+        stmt = stmt.where(CLAIM.c.attribute_id == bindparam("attribute_id"))
+    if shape.statuses:
+        stmt = stmt.where(CLAIM.c.status.in_([bindparam(f"status_{i}") for i in range(shape.statuses)]))
+    else:
+        stmt = visible(stmt)
+    if shape.source:
+        stmt = stmt.where(CLAIM.c.id.in_(select(CITATION.c.claim_id).where(CITATION.c.source_id == bindparam("source_id"))))
+    if shape.lab:
+        family = select(ENTITY.c.id).where((ENTITY.c.id == bindparam("lab_id")) | (ENTITY.c.parent_id == bindparam("lab_id")))
+        stmt = stmt.where(CLAIM.c.subject_id.in_(family))
+    if shape.kind:
+        stmt = stmt.where(CLAIM.c.subject_id.in_(select(ENTITY.c.id).where(ENTITY.c.kind == bindparam("kind"))))
+    if shape.conflict:
+        members = (select(MEMBER.c.claim_id)
+                   .join(CONTRADICTION, CONTRADICTION.c.id == MEMBER.c.contradiction_id)
+                   .where(CONTRADICTION.c.status == "open", CONTRADICTION.c.active.is_(True)))
+        stmt = stmt.where(CLAIM.c.id.in_(members))
+    return stmt
+
+
+@lru_cache(maxsize=256)
+def _page_of(shape: Shape, order: ColumnOrder):
+    return filtered(shape).order_by(*claim_order(order)).offset(bindparam("offset")).limit(bindparam("limit"))
+
+
+@lru_cache(maxsize=256)
+def _count_of(shape: Shape):
+    return capped_count_statement(filtered(shape))
+
+
+ENTITY_BY_REF = select(ENTITY.c.id, ENTITY.c.name).where(ENTITY.c.kind == bindparam("kind"),
+                                                        ENTITY.c.slug == bindparam("slug"))
+SOURCE_TITLE = select(SOURCE.c.title).where(SOURCE.c.id == bindparam("id"))
+
+
+def _entity_id(session: Session, kind: str, slug: str) -> tuple[int | None, str | None]:
+    row = session.execute(ENTITY_BY_REF, {"kind": kind, "slug": slug}).first()
+    return (row.id, row.name) if row else (None, None)
 
 
 def claim_filter(session: Session, q: Query, attributes: dict[int, AttributeRef]) -> ClaimFilter:
     """Apply the list's filters; an unknown value is reported and matches nothing."""
-    stmt = select(CLAIM)
-    out = ClaimFilter(stmt)
+    out = ClaimFilter()
+    shape: dict[str, object] = {}
     by_name = {a.name: a for a in attributes.values()}
 
     def active(name: str, value: str, label: str) -> None:
@@ -82,19 +143,21 @@ def claim_filter(session: Session, q: Query, attributes: dict[int, AttributeRef]
         out.empty = True
 
     if subject := q.get("subject"):
-        entity_id, name = _entity_id(session, subject)
+        kind, _, slug = subject.partition(":")
+        entity_id, name = _entity_id(session, kind, slug)
         if entity_id is None:
             unknown(f"No entity {subject!r} (use kind:slug, e.g. lab:deepseek).")
-        stmt = stmt.where(CLAIM.c.subject_id == entity_id)
-        active("subject", subject, f"about {name}")
+        shape["subject"], out.params["subject_id"] = True, entity_id
+        active("subject", subject, f"about {name or subject}")
     if attribute := q.get("attribute"):
         attr = by_name.get(attribute)
         if attr is None:
             unknown(f"No attribute {attribute!r}.")
-        stmt = stmt.where(CLAIM.c.attribute_id == (attr.id if attr else -1))
+        shape["attribute"], out.params["attribute_id"] = True, attr.id if attr else -1
         active("attribute", attribute, attr.label if attr else attribute)
     statuses = q.all("status")
-    stmt = visible(stmt, statuses)
+    shape["statuses"] = len(statuses)
+    out.params.update((f"status_{i}", s) for i, s in enumerate(statuses))
     for s in statuses:
         active("status", s, s.replace("_", " "))
     if source := q.get("source"):
@@ -102,30 +165,24 @@ def claim_filter(session: Session, q: Query, attributes: dict[int, AttributeRef]
         if source_id is None:
             raise ValidationException(detail=f"query parameter 'source' must be a source id, a whole number "
                                              f"from 1 to {MAX_ID}, not {source[:40]!r}")
-        stmt = stmt.where(CLAIM.c.id.in_(select(CITATION.c.claim_id).where(CITATION.c.source_id == source_id)))
-        title = session.execute(select(SOURCE.c.title).where(SOURCE.c.id == source_id)).scalar()
+        shape["source"], out.params["source_id"] = True, source_id
+        title = session.execute(SOURCE_TITLE, {"id": source_id}).scalar()
         if title is None:
             unknown(f"No source {source!r}.")
         active("source", source, f"cited in {title or source}")
     if lab := q.get("lab"):
-        lab_row = session.execute(select(ENTITY.c.id, ENTITY.c.name).where(
-            ENTITY.c.kind == "lab", ENTITY.c.slug == lab)).first()
-        lab_id, lab_name = (lab_row.id, lab_row.name) if lab_row else (None, lab)
+        lab_id, lab_name = _entity_id(session, "lab", lab)
         if lab_id is None:
             unknown(f"No lab {lab!r}.")
-        family = select(ENTITY.c.id).where((ENTITY.c.id == lab_id) | (ENTITY.c.parent_id == lab_id))
-        stmt = stmt.where(CLAIM.c.subject_id.in_(family))
-        active("lab", lab, f"lab {lab_name}")
+        shape["lab"], out.params["lab_id"] = True, lab_id
+        active("lab", lab, f"lab {lab_name or lab}")
     if kind := q.get("kind"):
-        stmt = stmt.where(CLAIM.c.subject_id.in_(select(ENTITY.c.id).where(ENTITY.c.kind == kind)))
+        shape["kind"], out.params["kind"] = True, kind
         active("kind", kind, f"about a {kind}")
     if q.get("conflict") in ("yes", "open"):
-        members = (select(MEMBER.c.claim_id)
-                   .join(CONTRADICTION, CONTRADICTION.c.id == MEMBER.c.contradiction_id)
-                   .where(CONTRADICTION.c.status == "open", CONTRADICTION.c.active.is_(True)))
-        stmt = stmt.where(CLAIM.c.id.in_(members))
+        shape["conflict"] = True
         active("conflict", q.get("conflict"), "in an open contradiction")
-    out.query = stmt
+    out.shape = Shape(**shape)
     return out
 
 
@@ -136,47 +193,65 @@ def claim_list(session: Session, q: Query, paging: Paging, *, exact_total: bool 
     The total is exact up to COUNT_CAP matches unless `exact_total`; without `with_views` the page's
     rows are left empty for callers that serialize the returned claim rows themselves.
     """
-    attributes = load_attributes(session)
+    # The vocabulary names rows and facets; a bare JSON list needs it only to read ?attribute=.
+    attributes = load_attributes(session) if with_views or with_facets or q.get("attribute") else {}
     cf = claim_filter(session, q, attributes)
     order = requested_order(q, list(COLUMNS), DEFAULT_ORDER, PRESETS)
     rows: list = []
     total, exact = 0, True
     if not cf.empty:
-        rows = session.execute(
-            cf.query.order_by(*claim_order(order)).offset(paging.offset).limit(paging.per_page + 1)).all()
+        rows = session.execute(_page_of(cf.shape, order),
+                               {**cf.params, "offset": paging.offset, "limit": paging.per_page + 1}).all()
         if exact_total:
-            total = exact_count(session, cf.query)
+            total = exact_count(session, cf.query, cf.params)
         else:
-            total, exact = capped_count(session, cf.query)
+            total, exact = count_up_to(session, _count_of(cf.shape), cf.params)
     has_next = len(rows) > paging.per_page
     rows = rows[:paging.per_page]
     page = ListPage(
         title="Claims", path=q.path,
         rows=claim_views(session, rows, attributes=attributes) if with_views else [],
         paging=page_info(q, paging, total, exact, has_next, shown=len(rows)), filters=cf.filters,
-        order=order, sort_links=header_links(q, list(COLUMNS), order),
+        order=order, sort_links=header_links(q, list(COLUMNS), order) if with_views else {},
         json_url=q.url("/claims.json", drop=()), csv_url=q.url("/claims.csv", drop=()),
         problems=cf.problems,
     )
     if with_facets and not cf.empty:
-        page.facets = _facets(session, q, cf.query, attributes)
+        page.facets = _facets(session, q, cf, attributes)
         page.facets_sampled = not exact or total > FACET_SAMPLE
     return page, rows
 
 
-def _facets(session, q: Query, stmt, attributes):
-    """Facet counts over the newest FACET_SAMPLE matches, grouped by the database in two queries."""
-    sample = (stmt.with_only_columns(CLAIM.c.id, CLAIM.c.status, CLAIM.c.attribute_id, CLAIM.c.subject_id)
-              .order_by(None).order_by(CLAIM.c.id.desc()).limit(FACET_SAMPLE).subquery("sample"))
+@lru_cache(maxsize=256)
+def _facet_statements(shape: Shape):
+    """The two facet queries of a shape: counts by status, attribute, kind and lab; the most cited sources."""
+    sample = (filtered(shape).with_only_columns(CLAIM.c.id, CLAIM.c.status, CLAIM.c.attribute_id, CLAIM.c.subject_id)
+              .order_by(CLAIM.c.id.desc()).limit(FACET_SAMPLE).subquery("sample"))
     subject, parent = SUBJECT, PARENT
     # A claim counts for its subject's lab: the subject itself, or a model's parent lab.
     own_lab = case((subject.c.kind == "lab", subject.c.slug))
     parent_lab = case((parent.c.kind == "lab", parent.c.slug))
-    cells = session.execute(
-        select(sample.c.status, sample.c.attribute_id, subject.c.kind, own_lab, parent_lab, func.count())
-        .select_from(sample).join(subject, subject.c.id == sample.c.subject_id)
-        .outerjoin(parent, parent.c.id == subject.c.parent_id)
-        .group_by(sample.c.status, sample.c.attribute_id, subject.c.kind, own_lab, parent_lab)).all()
+    cells = (select(sample.c.status, sample.c.attribute_id, subject.c.kind, own_lab, parent_lab, func.count())
+             .select_from(sample).join(subject, subject.c.id == sample.c.subject_id)
+             .outerjoin(parent, parent.c.id == subject.c.parent_id)
+             .group_by(sample.c.status, sample.c.attribute_id, subject.c.kind, own_lab, parent_lab))
+    n = func.count(func.distinct(CITATION.c.claim_id)).label("n")
+    cited = (select(CITATION.c.source_id, n).join(sample, sample.c.id == CITATION.c.claim_id)
+             .group_by(CITATION.c.source_id).order_by(n.desc(), CITATION.c.source_id).limit(FACET_VALUES)
+             .subquery("cited"))
+    # Titles for the most cited sources only, not for every citation in the sample.
+    sources = select(cited.c.source_id, SOURCE.c.title, cited.c.n).join(SOURCE, SOURCE.c.id == cited.c.source_id)
+    return cells, sources
+
+
+LAB_NAMES = select(ENTITY.c.slug, ENTITY.c.name).where(ENTITY.c.kind == "lab",
+                                                       ENTITY.c.slug.in_(bindparam("slugs", expanding=True)))
+
+
+def _facets(session, q: Query, cf: ClaimFilter, attributes):
+    """Facet counts over the newest FACET_SAMPLE matches, grouped by the database in two queries."""
+    cells_stmt, sources_stmt = _facet_statements(cf.shape)
+    cells = session.execute(cells_stmt, cf.params).all()
     statuses, attrs, kinds, labs = Counter(), Counter(), Counter(), Counter()
     for status, attribute_id, kind, lab, parent_slug, n in cells:
         statuses[status] += n
@@ -184,16 +259,9 @@ def _facets(session, q: Query, stmt, attributes):
         kinds[kind] += n
         for slug in {lab, parent_slug} - {None}:
             labs[slug] += n
-    n = func.count(func.distinct(CITATION.c.claim_id)).label("n")
-    cited = (select(CITATION.c.source_id, n).join(sample, sample.c.id == CITATION.c.claim_id)
-             .group_by(CITATION.c.source_id).order_by(n.desc(), CITATION.c.source_id).limit(FACET_VALUES)
-             .subquery("cited"))
-    # Titles for the most cited sources only, not for every citation in the sample.
-    sources = session.execute(select(cited.c.source_id, SOURCE.c.title, cited.c.n)
-                              .join(SOURCE, SOURCE.c.id == cited.c.source_id)).all()
+    sources = session.execute(sources_stmt, cf.params).all()
     titles = {s: title for s, title, _ in sources}
-    lab_names = dict(session.execute(select(ENTITY.c.slug, ENTITY.c.name).where(
-        ENTITY.c.kind == "lab", ENTITY.c.slug.in_(list(labs)))).all()) if labs else {}
+    lab_names = dict(session.execute(LAB_NAMES, {"slugs": list(labs)}).all()) if labs else {}
     label_of = {a.name: a.label for a in attributes.values()}
     facets = [
         facet(q, "status", "Status", [(s, n) for s, n in statuses.items()

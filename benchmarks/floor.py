@@ -34,7 +34,8 @@ from kb.names import normalize_name
 from kb.web.formatting import FILTERS, format_figure
 
 HIDDEN = ("proposed", "rejected")
-CAP = 10_000
+CAP = 10_000          # lists count this far
+SEARCH_CAP = 1_000    # search groups this far
 RANK = "CASE WHEN rank = 'preferred' THEN 0 WHEN rank = 'normal' THEN 1 ELSE 2 END"
 STATUS = ("CASE WHEN status = 'verified' THEN 0 WHEN status = 'unverified' THEN 1 "
           "WHEN status = 'needs_verification' THEN 2 WHEN status = 'disputed' THEN 3 ELSE 4 END")
@@ -379,8 +380,14 @@ class Search:
         ids, total = self.query(table, match)
         if total >= 10:
             return ids, total
-        prefix = " & ".join(f"{t}:*" for t in terms) if self.db.postgres else " AND ".join(f"{w}*" for w in words)
-        return self.query(table, prefix)
+        if not self.db.postgres:
+            return self.query(table, " AND ".join(f"{w}*" for w in words))
+        # As kb does: a prefix is looked up by a bitmap scan of the GIN index, never by reading a table.
+        self.db.conn.execute("SET enable_seqscan = off; SET enable_indexscan = off")
+        try:
+            return self.query(table, " & ".join(f"{t}:*" for t in terms))
+        finally:
+            self.db.conn.execute("RESET enable_seqscan; RESET enable_indexscan")
 
     def query(self, table: str, match: str) -> tuple[list[int], int]:
         result, join, where = self.GROUPS[table]
@@ -389,13 +396,9 @@ class Search:
             rows = self.db.rows(
                 f"SELECT m.result, count(*) OVER () FROM (SELECT t.id, t.{result} AS result, "
                 f"ts_rank(t.fts_document, q) AS rank FROM \"{table}\" t {join} CROSS JOIN "
-                f"to_tsquery('english', :m) q WHERE t.fts_document @@ q {filt} LIMIT 1000) m "
+                f"to_tsquery('english', :m) q WHERE t.fts_document @@ q {filt} LIMIT {SEARCH_CAP + 1}) m "
                 f"ORDER BY m.rank DESC, m.id LIMIT 10", m=match)
-            total = rows[0][1] if rows else 0
-            if total >= 1000:
-                total = self.db.value(f"SELECT count(*) FROM (SELECT 1 FROM \"{table}\" t {join} WHERE "
-                                      f"t.fts_document @@ to_tsquery('english', :m) {filt} LIMIT {CAP + 1}) v", m=match)
-            return list(dict.fromkeys(r[0] for r in rows)), total
+            return list(dict.fromkeys(r[0] for r in rows)), rows[0][1] if rows else 0
         fts = f"fts_{table}"
         visible = f'JOIN "{table}" t ON t.id = m.id {join}' + (f" WHERE {where}" if where else "")
         ids = [r[0] for r in self.db.rows(
@@ -407,7 +410,7 @@ class Search:
         total = len(ids)
         if total == 10:
             total = self.db.value(f"SELECT count(*) FROM (SELECT m.id FROM (SELECT rowid AS id FROM {fts} WHERE "
-                                  f"{fts} MATCH :m) m {visible} LIMIT {CAP + 1}) v", m=match)
+                                  f"{fts} MATCH :m) m {visible} LIMIT {SEARCH_CAP + 1}) v", m=match)
         return list(dict.fromkeys(ids)), total
 
     def page(self, q: str) -> dict:
@@ -779,7 +782,7 @@ def create_app(database_url: str | None = None):
             html = claims.render(page=claims_page(db, query, path, page, per_page), path=path)
         elif path == "/search":
             result = search.page(params.get("q", ""))
-            label = lambda g: (f"more than {CAP:,}" if result["totals"].get(g, 0) > CAP  # noqa: E731
+            label = lambda g: (f"more than {SEARCH_CAP:,}" if result["totals"].get(g, 0) > SEARCH_CAP  # noqa: E731
                                else f"{result['totals'].get(g, 0):,}")
             html = found.render(page=result, path=path, search_query=result["query"], total=label)
         elif path == "/api/claims":

@@ -95,8 +95,8 @@ def test_match_counts_past_the_cap_read_as_more_than_the_cap(session, monkeypatc
     assert page.totals["claims"] == 3 and page.total_label("claims") == "more than 2"
 
 
-def test_totals_count_visible_matches_past_the_first_thousand(session):
-    """The bug this guards: counting the first 1,000 full-text hits, then dropping hidden ones."""
+def _orion_claims(session, hidden: int, shown: int) -> None:
+    """`hidden` proposed claims, then `shown` visible ones, all matching "orion"."""
     from datetime import datetime, timezone
     from sqlalchemy import insert
     from tests.web_factories import make_attribute
@@ -110,17 +110,29 @@ def test_totals_count_visible_matches_past_the_first_thousand(session):
                  "rank_reason": "", "dataset_confidence": "", "note": "", "version": 1,
                  "created_at": now, "updated_at": now} for i in range(n)]
     # Hidden claims first, so the first thousand index hits are mostly ones readers cannot see.
-    session.execute(insert(Claim), rows(900, "proposed"))
-    session.execute(insert(Claim), rows(1_200, "unverified"))
+    session.execute(insert(Claim), rows(hidden, "proposed"))
+    session.execute(insert(Claim), rows(shown, "unverified"))
     session.commit()
-    assert search(session, "orion").totals["claims"] == 1_200
+
+
+def test_totals_count_visible_matches_past_the_first_thousand(session):
+    """The bug this guards: counting the first 1,000 full-text hits, then dropping hidden ones."""
+    _orion_claims(session, hidden=900, shown=800)
+    assert search(session, "orion").totals["claims"] == 800
+
+
+def test_more_visible_matches_than_the_cap_read_as_more_than_the_cap(session):
+    from kb.web.contexts.search import search_page
+    _orion_claims(session, hidden=900, shown=1_200)
+    page = search_page(session, "orion")
+    assert page.totals["claims"] == 1_001 and page.total_label("claims") == "more than 1,000"
 
 
 def test_a_total_past_the_cap_reads_more_than_the_cap():
     from kb.search import COUNT_CAP
     from kb.web.contexts.search import SearchPage
     page = SearchPage(query="x", totals={"claims": COUNT_CAP + 1, "sources": 7})
-    assert page.total_label("claims") == "more than 10,000" and page.total_label("sources") == "7"
+    assert page.total_label("claims") == "more than 1,000" and page.total_label("sources") == "7"
 
 
 def test_a_misspelt_name_finds_every_entity_with_it_and_offers_the_correction(seeded_settings):

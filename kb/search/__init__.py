@@ -101,7 +101,7 @@ def _indexed(session: Session, word: str) -> bool:
             sql = (f'SELECT 1 FROM "{ix.table}" WHERE {PG_COLUMN} @@ plainto_tsquery(\'{PG_CONFIG}\', :m) '
                    "LIMIT 1")
             params = {"m": word}
-        if session.execute(text(sql), params).first() is not None:
+        if session.connection().execute(text(sql), params).first() is not None:
             return True
     return False
 
@@ -139,7 +139,7 @@ def _exact_entities(session: Session, query: str) -> list[int]:
     norm = normalize_name(query)
     if not norm:
         return []
-    return list(session.execute(
+    return list(session.connection().execute(
         text("SELECT DISTINCT entity_id FROM alias WHERE normalized = :n LIMIT 20"), {"n": norm}
     ).scalars())
 
@@ -159,10 +159,10 @@ def _sqlite_matches(session: Session, plan: Plan, match: str, limit: int) -> tup
     visible = f'JOIN "{plan.table}" t ON t.id = m.id {plan.join} WHERE {plan.where}'
     # bm25 reads each candidate's statistics: rank fewer candidates than PostgreSQL, count the rest unranked.
     candidates = f"SELECT rowid AS id, rank FROM {fts} WHERE {fts} MATCH :match LIMIT {SQLITE_RANKED}"
-    ids = session.execute(
+    ids = session.connection().execute(
         text(f"SELECT t.{plan.result} FROM ({candidates}) m {visible} ORDER BY m.rank LIMIT :limit"),
         {"match": match, "limit": limit}).scalars().all()
-    if len(ids) < limit and plan.where != "TRUE" and session.execute(text(
+    if len(ids) < limit and plan.where != "TRUE" and session.connection().execute(text(
             f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH :match LIMIT {SQLITE_RANKED}) m"),
             {"match": match}).scalar_one() == SQLITE_RANKED:
         # Hidden matches crowded the candidates out: rank visible ones only (slower, and rare).
@@ -170,13 +170,13 @@ def _sqlite_matches(session: Session, plan: Plan, match: str, limit: int) -> tup
             f'SELECT {fts}.rowid AS id, {fts}.rank AS rank, t.{plan.result} AS result FROM {fts} '
             f'JOIN "{plan.table}" t ON t.id = {fts}.rowid {plan.join} '
             f"WHERE {fts} MATCH :match AND {plan.where} LIMIT {SQLITE_RANKED}")
-        ids = session.execute(text(f"SELECT m.result FROM ({visible_candidates}) m ORDER BY m.rank LIMIT :limit"),
+        ids = session.connection().execute(text(f"SELECT m.result FROM ({visible_candidates}) m ORDER BY m.rank LIMIT :limit"),
                               {"match": match, "limit": limit}).scalars().all()
     total = len(ids)
     if total == limit:
         # Count what readers may see, stopping one past the cap: the cap applies after the
         # visibility filter, so hidden matches never make the total smaller than the truth.
-        total = session.execute(text(
+        total = session.connection().execute(text(
             f"SELECT count(*) FROM (SELECT m.id FROM (SELECT rowid AS id FROM {fts} WHERE {fts} "
             f"MATCH :match) m {visible} LIMIT {COUNT_CAP + 1}) v"), {"match": match}).scalar_one()
     return list(dict.fromkeys(ids)), total
@@ -200,7 +200,7 @@ def _pg_matches(session: Session, plan: Plan, tsquery: str, limit: int) -> tuple
     candidates = (f"SELECT t.id, t.{plan.result} AS result, ts_rank(t.{PG_COLUMN}, q) AS rank "
                   f'FROM "{plan.table}" t {plan.join} CROSS JOIN to_tsquery(\'{PG_CONFIG}\', :tsq) q '
                   f"WHERE t.{PG_COLUMN} @@ q AND {plan.where} LIMIT {COUNT_CAP + 1}")
-    rows = session.execute(text(
+    rows = session.connection().execute(text(
         f"SELECT m.result, count(*) OVER () FROM ({candidates}) m ORDER BY m.rank DESC, m.id LIMIT :limit"),
         {"tsq": tsquery, "limit": limit}).all()
     return list(dict.fromkeys(r[0] for r in rows)), rows[0][1] if rows else 0
@@ -209,7 +209,7 @@ def _pg_matches(session: Session, plan: Plan, tsquery: str, limit: int) -> tuple
 def _pg_set(session: Session, **settings: str) -> None:
     """PostgreSQL planner settings until the transaction ends, in one statement."""
     names = list(settings)
-    session.execute(text("SELECT " + ", ".join(f"set_config(:n{i}, :v{i}, true)" for i in range(len(names)))),
+    session.connection().execute(text("SELECT " + ", ".join(f"set_config(:n{i}, :v{i}, true)" for i in range(len(names)))),
                     {**{f"n{i}": n for i, n in enumerate(names)}, **{f"v{i}": settings[n] for i, n in enumerate(names)}})
 
 

@@ -163,12 +163,12 @@ def capped_count(session: Session, query, cap: int | None = None) -> tuple[int, 
 def count_up_to(session: Session, counting, params: dict | None = None, cap: int | None = None) -> tuple[int, bool]:
     """capped_count with a statement from capped_count_statement, built once, and its `params`."""
     cap = COUNT_CAP if cap is None else cap
-    n = session.execute(counting, {**(params or {}), "cap_plus_one": cap + 1}).scalar_one()
+    n = session.connection().execute(counting, {**(params or {}), "cap_plus_one": cap + 1}).scalar_one()
     return (n, True) if n <= cap else (cap, False)
 
 
 def exact_count(session: Session, query, params: dict | None = None) -> int:
-    return session.execute(select(func.count()).select_from(query.order_by(None).subquery()), params or {}).scalar_one()
+    return session.connection().execute(select(func.count()).select_from(query.order_by(None).subquery()), params or {}).scalar_one()
 
 
 def page_info(query: Query, paging: Paging, total: int, exact: bool, has_next: bool, shown: int = 0) -> PageInfo:

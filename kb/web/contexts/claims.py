@@ -125,7 +125,7 @@ SOURCE_TITLE = select(SOURCE.c.title).where(SOURCE.c.id == bindparam("id"))
 
 
 def _entity_id(session: Session, kind: str, slug: str) -> tuple[int | None, str | None]:
-    row = session.execute(ENTITY_BY_REF, {"kind": kind, "slug": slug}).first()
+    row = session.connection().execute(ENTITY_BY_REF, {"kind": kind, "slug": slug}).first()
     return (row.id, row.name) if row else (None, None)
 
 
@@ -166,7 +166,7 @@ def claim_filter(session: Session, q: Query, attributes: dict[int, AttributeRef]
             raise ValidationException(detail=f"query parameter 'source' must be a source id, a whole number "
                                              f"from 1 to {MAX_ID}, not {source[:40]!r}")
         shape["source"], out.params["source_id"] = True, source_id
-        title = session.execute(SOURCE_TITLE, {"id": source_id}).scalar()
+        title = session.connection().execute(SOURCE_TITLE, {"id": source_id}).scalar()
         if title is None:
             unknown(f"No source {source!r}.")
         active("source", source, f"cited in {title or source}")
@@ -200,7 +200,7 @@ def claim_list(session: Session, q: Query, paging: Paging, *, exact_total: bool 
     rows: list = []
     total, exact = 0, True
     if not cf.empty:
-        rows = session.execute(_page_of(cf.shape, order),
+        rows = session.connection().execute(_page_of(cf.shape, order),
                                {**cf.params, "offset": paging.offset, "limit": paging.per_page + 1}).all()
         if exact_total:
             total = exact_count(session, cf.query, cf.params)
@@ -251,7 +251,7 @@ LAB_NAMES = select(ENTITY.c.slug, ENTITY.c.name).where(ENTITY.c.kind == "lab",
 def _facets(session, q: Query, cf: ClaimFilter, attributes):
     """Facet counts over the newest FACET_SAMPLE matches, grouped by the database in two queries."""
     cells_stmt, sources_stmt = _facet_statements(cf.shape)
-    cells = session.execute(cells_stmt, cf.params).all()
+    cells = session.connection().execute(cells_stmt, cf.params).all()
     statuses, attrs, kinds, labs = Counter(), Counter(), Counter(), Counter()
     for status, attribute_id, kind, lab, parent_slug, n in cells:
         statuses[status] += n
@@ -259,9 +259,9 @@ def _facets(session, q: Query, cf: ClaimFilter, attributes):
         kinds[kind] += n
         for slug in {lab, parent_slug} - {None}:
             labs[slug] += n
-    sources = session.execute(sources_stmt, cf.params).all()
+    sources = session.connection().execute(sources_stmt, cf.params).all()
     titles = {s: title for s, title, _ in sources}
-    lab_names = dict(session.execute(LAB_NAMES, {"slugs": list(labs)}).all()) if labs else {}
+    lab_names = dict(session.connection().execute(LAB_NAMES, {"slugs": list(labs)}).all()) if labs else {}
     label_of = {a.name: a.label for a in attributes.values()}
     facets = [
         facet(q, "status", "Status", [(s, n) for s, n in statuses.items()

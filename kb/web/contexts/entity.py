@@ -177,16 +177,16 @@ class EntityPage:
 def entity_page(session: Session, *, kind: str, slug: str, q: Query | None = None) -> EntityPage:
     """Everything the page for `kind:slug` shows, in a fixed number of queries; `q` sorts the table
     of a lab's models."""
-    row = session.execute(ENTITY_ROW, {"kind": kind, "slug": slug}).first()
+    row = session.connection().execute(ENTITY_ROW, {"kind": kind, "slug": slug}).first()
     if row is None:
         raise NotFound(f"no {kind} {slug!r}")
     entity = entity_ref(row)
     attributes = load_attributes(session)
     relations, parent, children = _relations(session, entity, row.parent_id)
-    aliases = sorted({a for (a,) in session.execute(ALIASES, {"id": entity.id})} - {entity.name}, key=str.casefold)
+    aliases = sorted({a for (a,) in session.connection().execute(ALIASES, {"id": entity.id})} - {entity.name}, key=str.casefold)
     known = {e.id: e for group in relations for e in group.entities} | {entity.id: entity}
     subject_ids = [entity.id] + [c.id for c in children]
-    own_rows = session.execute(OWN_RANKED, {"subject": entity.id}).all()
+    own_rows = session.connection().execute(OWN_RANKED, {"subject": entity.id}).all()
     attention, attention_rows = _attention(session, subject_ids)
     # One batch of loaders for every claim the page shows, however many groups they fall in.
     views = {v.id: v for v in claim_views(session, own_rows + attention_rows,
@@ -226,10 +226,10 @@ def time_points(claims: list[ClaimView]) -> list[TimePoint]:
 
 
 def _relations(session: Session, entity: EntityRef, parent_id: int | None):
-    rel_rows = session.execute(RELATIONS, {"id": entity.id}).all()
+    rel_rows = session.connection().execute(RELATIONS, {"id": entity.id}).all()
     other_ids = {r.object_id if r.subject_id == entity.id else r.subject_id for r in rel_rows}
     wanted = other_ids | ({parent_id} if parent_id else set())
-    rows = session.execute(RELATED, {"ids": wanted, "id": entity.id}).all()
+    rows = session.connection().execute(RELATED, {"ids": wanted, "id": entity.id}).all()
     refs = {r.id: entity_ref(r) for r in rows}
     parents_of = {r.id: r.parent_id for r in rows}
     grouped: dict[str, list[EntityRef]] = defaultdict(list)
@@ -257,7 +257,7 @@ def _origin_labs(session, grouped, refs, parents_of) -> None:
     labs = {e.id for e in introducers if e.kind == "lab"}
     missing = {parents_of.get(e.id) for e in introducers if e.kind != "lab"} - {None}
     if missing:
-        for r in session.execute(select(*ENTITY_REF_COLUMNS).where(among(ENTITY.c.id, missing))):
+        for r in session.connection().execute(select(*ENTITY_REF_COLUMNS).where(among(ENTITY.c.id, missing))):
             refs[r.id] = entity_ref(r)
             labs.add(r.id)
     if labs:
@@ -288,7 +288,7 @@ def _add_rivals(session, groups: list[AttributeGroup], views: dict[int, ClaimVie
     group_ids = sorted({c.id for g in groups for v in g.claims for c in v.open_contradictions})
     if not group_ids:
         return
-    rows = session.execute(RIVALS, {"groups": group_ids, "shown": sorted(views)}).all()
+    rows = session.connection().execute(RIVALS, {"groups": group_ids, "shown": sorted(views)}).all()
     by_attribute = {g.attribute.id: g for g in groups}
     for view in claim_views(session, rows, attributes=attributes, entities=known):
         group = by_attribute.get(view.attribute.id)
@@ -298,8 +298,8 @@ def _add_rivals(session, groups: list[AttributeGroup], views: dict[int, ClaimVie
 
 def _attention(session, subject_ids) -> tuple[Attention, list]:
     """What is disputed or needs checking about these subjects: claims (their rows) and open contradictions."""
-    rows = session.execute(ATTENTION_CLAIMS, {"subjects": subject_ids}).all()
-    found = session.execute(ATTENTION_CONTRADICTIONS, {"subjects": subject_ids, "subject": subject_ids[0]}).all()
+    rows = session.connection().execute(ATTENTION_CLAIMS, {"subjects": subject_ids}).all()
+    found = session.connection().execute(ATTENTION_CONTRADICTIONS, {"subjects": subject_ids, "subject": subject_ids[0]}).all()
     contradictions = [ContradictionRef(c.id, c.status, c.kind, c.severity, c.summary) for c in found]
     attention = Attention([], rows[0].total if rows else 0, contradictions, found[0].total if found else 0)
     return attention, rows

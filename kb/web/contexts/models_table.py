@@ -82,10 +82,10 @@ def models_table(session: Session, q: Query, children: list[EntityRef],
         return None
     params = {"subjects": [m.id for m in models]}
     cells: dict[int, dict[str, Cell]] = defaultdict(dict)
-    found = session.execute(CELLS, params).all()
+    found = session.connection().execute(CELLS, params).all()
     conflicts: dict[int, list[int]] = defaultdict(list)
     if found:
-        for claim_id, contradiction_id in session.execute(CONFLICTS, {"ids": [r.id for r in found]}):
+        for claim_id, contradiction_id in session.connection().execute(CONFLICTS, {"ids": [r.id for r in found]}):
             conflicts[claim_id].append(contradiction_id)
     used: Counter[int] = Counter()
     for r in found:

@@ -83,12 +83,12 @@ def search_page(session: Session, query: str, *, limit: int = 10) -> SearchPage:
     entities = load_entities(session, ids.entities)
     page.entities = [EntityHit(entities[i], highlight(entities[i].name, ids.terms), i in ids.fuzzy)
                      for i in ids.entities if i in entities]
-    rows = session.execute(select(CLAIM).where(among(CLAIM.c.id, ids.claims))).all() if ids.claims else []
+    rows = session.connection().execute(select(CLAIM).where(among(CLAIM.c.id, ids.claims))).all() if ids.claims else []
     order = {cid: n for n, cid in enumerate(ids.claims)}
     rows.sort(key=lambda r: order[r.id])
     page.claim_rows = rows
     page.claims = [ClaimHit(v, highlight(v.statement, ids.terms)) for v in claim_views(session, rows)]
-    cites = session.execute(select(Citation.id, Citation.claim_id, Citation.source_id, Citation.quote)
+    cites = session.connection().execute(select(Citation.id, Citation.claim_id, Citation.source_id, Citation.quote)
                             .where(among(Citation.id, ids.citations))).all() if ids.citations else []
     corder = {cid: n for n, cid in enumerate(ids.citations)}
     cites.sort(key=lambda r: corder[r.id])

@@ -9,6 +9,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from kb.web import urls
 from kb.web.formatting import FILTERS
 from kb.web.history import SYSTEM_ACTOR, field_changes
+from kb.web.snippets import GLOBALS as SNIPPETS
 
 
 def _flashes(context: dict[str, Any]) -> list[dict[str, str]]:
@@ -27,7 +28,7 @@ def install(engine: JinjaTemplateEngine, *, reload: bool = True) -> None:
     env.globals.update(
         kind_paths=urls.KIND_PATHS, kind_labels=urls.KIND_LABELS, entity_url=urls.entity_url,
         entity_list_url=urls.entity_list_url, with_query=urls.with_query,
-        system_actor=SYSTEM_ACTOR,
+        system_actor=SYSTEM_ACTOR, **SNIPPETS,
     )
     # The confirmations a redirect carried (kb.web.forms.see_other): read once, then gone.
     engine.register_template_callable("get_flashes", _flashes)

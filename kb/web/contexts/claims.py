@@ -11,8 +11,8 @@ from sqlalchemy import bindparam, case, func, select
 from sqlmodel import Session
 
 from kb.web.contexts.common import (
-    ATTRIBUTE, CITATION, CLAIM, CONTRADICTION, ENTITY, HIDDEN_STATUSES, MEMBER, SOURCE, AttributeRef, claim_views,
-    load_attributes, visible,
+    ATTRIBUTE, CITATION, CLAIM, CONTRADICTION, ENTITY, HIDDEN_STATUSES, MEMBER, SOURCE, VIEW_COLUMNS, AttributeRef,
+    claim_views, load_attributes, visible,
 )
 from kb.web.edge import MAX_ID, parse_id
 from kb.web.listing import (
@@ -85,7 +85,7 @@ class ClaimFilter:
 @lru_cache(maxsize=256)
 def filtered(shape: Shape):
     """`select(claim)` narrowed by a shape's filters, with a bind parameter for each value."""
-    stmt = select(CLAIM)
+    stmt = select(*VIEW_COLUMNS)
     if shape.subject:
         stmt = stmt.where(CLAIM.c.subject_id == bindparam("subject_id"))
     if shape.attribute:

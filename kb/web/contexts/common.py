@@ -107,8 +107,11 @@ class CitationView:
 COPIED_COLUMNS = (
     "id", "statement", "figure_text", "low", "high", "unit", "bound", "precision", "method", "unparsed_reason",
     "period", "scope", "asserted_by", "status", "rank", "rank_reason", "confidence", "dataset_confidence", "note",
-    "created_at", "updated_at", "version",
+    "version",
 )
+# What lists select of a claim: the view's columns and its references, not its timestamps (which
+# only the claim's own page shows, and which SQLite hands back as text to be parsed, row by row).
+VIEW_COLUMNS = tuple(CLAIM.c[name] for name in (*COPIED_COLUMNS, "subject_id", "attribute_id", "model_id"))
 
 
 @dataclass
@@ -133,14 +136,14 @@ class ClaimView:
     confidence: float | None
     dataset_confidence: str
     note: str
-    created_at: datetime
-    updated_at: datetime
     version: int
     subject: EntityRef
     attribute: AttributeRef
     model: EntityRef | None
     citations: list[CitationView] = field(default_factory=list)
     contradictions: list[ContradictionRef] = field(default_factory=list)
+    created_at: datetime | None = None   # set from rows that carry them (the claim page's)
+    updated_at: datetime | None = None
 
     @property
     def url(self) -> str:
@@ -297,6 +300,9 @@ def claim_views(session: Session, rows: Sequence[Any], *, attributes: dict[int, 
             *copied(r), known[subject_id], attributes[attribute_id], known.get(model_id) if model_id else None,
             citations.get(r.id, []), contradictions.get(r.id, []),
         ))
+    if hasattr(rows[0], "updated_at"):
+        for view, r in zip(views, rows):
+            view.created_at, view.updated_at = r.created_at, r.updated_at
     return views
 
 

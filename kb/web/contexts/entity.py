@@ -15,7 +15,8 @@ from kb.models import Alias, Relation
 from kb.web import urls
 from kb.web.contexts.common import (
     ATTENTION_STATUSES, CLAIM, CONTRADICTION, ENTITY, ENTITY_REF_COLUMNS, MEMBER, PREFERENCE_KEY,
-    AttributeRef, ClaimView, ContradictionRef, EntityRef, claim_views, entity_ref, fixed, load_attributes,
+    VIEW_COLUMNS, AttributeRef, ClaimView, ContradictionRef, EntityRef, claim_views, entity_ref, fixed,
+    load_attributes,
     visible,
 )
 from kb.web.contexts.idlist import among
@@ -64,7 +65,7 @@ RELATED = (
 
 def _shown(ranked, limit: int):
     """The full claim rows of the first `limit` per attribute of a ranking (id, attribute_id, rn, n)."""
-    return (select(CLAIM, ranked.c.rn, ranked.c.n).join(ranked, ranked.c.id == CLAIM.c.id)
+    return (select(*VIEW_COLUMNS, ranked.c.rn, ranked.c.n).join(ranked, ranked.c.id == CLAIM.c.id)
             .where(ranked.c.rn <= limit).order_by(ranked.c.attribute_id, ranked.c.rn))
 
 
@@ -84,7 +85,8 @@ _needing = (select(CLAIM.c.id)
             .cte("needing").prefix_with("MATERIALIZED"))
 _first = (select(_needing.c.id, func.count().over().label("total"))
           .order_by(_needing.c.id).limit(ATTENTION_SHOWN).subquery("first"))
-ATTENTION_CLAIMS = select(CLAIM, _first.c.total).join(_first, _first.c.id == CLAIM.c.id).order_by(CLAIM.c.id)
+ATTENTION_CLAIMS = (select(*VIEW_COLUMNS, _first.c.total).join(_first, _first.c.id == CLAIM.c.id)
+                    .order_by(CLAIM.c.id))
 # A contradiction is the page's when it is about one of the subjects, or when one of the entity's own
 # claims is in it (a model's figure in a group filed under its lab, as an ambiguous subject).
 _theirs = (select(MEMBER.c.contradiction_id).join(CLAIM, CLAIM.c.id == MEMBER.c.claim_id)
@@ -95,7 +97,7 @@ _open = (select(CONTRADICTION.c.id, CONTRADICTION.c.status, CONTRADICTION.c.kind
                 CONTRADICTION.c.status == "open", CONTRADICTION.c.active.is_(True))
          .cte("open").prefix_with("MATERIALIZED"))
 # The other figures of the open contradictions the page's claims are in, to show them side by side.
-RIVALS = visible(select(CLAIM).where(
+RIVALS = visible(select(*VIEW_COLUMNS).where(
     CLAIM.c.id.in_(select(MEMBER.c.claim_id).join(CONTRADICTION, CONTRADICTION.c.id == MEMBER.c.contradiction_id)
                    .where(among(MEMBER.c.contradiction_id, "groups"), CONTRADICTION.c.status == "open")),
     CLAIM.c.id.not_in(bindparam("shown", expanding=True)))).order_by(CLAIM.c.id).limit(40)

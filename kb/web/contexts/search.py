@@ -12,7 +12,7 @@ from kb import search as search_engine
 from kb.models import Citation
 from kb.search import SearchIds, highlight, search
 from kb.web.contexts.common import (
-    CLAIM, ClaimView, EntityRef, SourceRef, claim_views, load_entities, load_sources,
+    CLAIM, VIEW_COLUMNS, ClaimView, EntityRef, SourceRef, claim_views, load_entities, load_sources,
 )
 from kb.web.contexts.idlist import among
 
@@ -83,7 +83,8 @@ def search_page(session: Session, query: str, *, limit: int = 10) -> SearchPage:
     entities = load_entities(session, ids.entities)
     page.entities = [EntityHit(entities[i], highlight(entities[i].name, ids.terms), i in ids.fuzzy)
                      for i in ids.entities if i in entities]
-    rows = session.connection().execute(select(CLAIM).where(among(CLAIM.c.id, ids.claims))).all() if ids.claims else []
+    rows = session.connection().execute(select(*VIEW_COLUMNS).where(among(CLAIM.c.id, ids.claims))).all() \
+        if ids.claims else []
     order = {cid: n for n, cid in enumerate(ids.claims)}
     rows.sort(key=lambda r: order[r.id])
     page.claim_rows = rows

@@ -81,3 +81,11 @@ def test_status_badges_match(status):
     env = _env()
     assert env.from_string("{{ status_badge(s) }}").render(s=status) == \
         env.from_string(MACROS + "{{ status(s) }}").render(s=status)
+
+
+def test_marked_text_matches_the_macro():
+    env = _env()
+    segments = [("Deep", True), (HOSTILE, False), ("", False), ("<b>", True)]
+    old = env.from_string("{% macro marked(segments) -%}\n{% for text, hit in segments %}{% if hit %}<mark>{{ text }}"
+                          "</mark>{% else %}{{ text }}{% endif %}{% endfor %}\n{%- endmacro %}{{ marked(s) }}")
+    assert env.from_string("{{ marked_html(s) }}").render(s=segments) == old.render(s=segments)

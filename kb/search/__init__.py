@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from sqlalchemy import text
 from sqlmodel import Session
 
 from kb.names import normalize_name
@@ -101,7 +101,7 @@ def _indexed(session: Session, word: str) -> bool:
             sql = (f'SELECT 1 FROM "{ix.table}" WHERE {PG_COLUMN} @@ plainto_tsquery(\'{PG_CONFIG}\', :m) '
                    "LIMIT 1")
             params = {"m": word}
-        if session.connection().execute(text(sql), params).first() is not None:
+        if _run(session, sql, params).first() is not None:
             return True
     return False
 
@@ -139,9 +139,8 @@ def _exact_entities(session: Session, query: str) -> list[int]:
     norm = normalize_name(query)
     if not norm:
         return []
-    return list(session.connection().execute(
-        text("SELECT DISTINCT entity_id FROM alias WHERE normalized = :n LIMIT 20"), {"n": norm}
-    ).scalars())
+    return list(_run(session, "SELECT DISTINCT entity_id FROM alias WHERE normalized = :n LIMIT 20",
+                     {"n": norm}).scalars())
 
 
 def _sqlite(session: Session, terms: list[str], plan: Plan, limit: int) -> tuple[list[int], int]:
@@ -159,24 +158,24 @@ def _sqlite_matches(session: Session, plan: Plan, match: str, limit: int) -> tup
     visible = f'JOIN "{plan.table}" t ON t.id = m.id {plan.join} WHERE {plan.where}'
     # bm25 reads each candidate's statistics: rank fewer candidates than PostgreSQL, count the rest unranked.
     candidates = f"SELECT rowid AS id, rank FROM {fts} WHERE {fts} MATCH :match LIMIT {SQLITE_RANKED}"
-    ids = session.connection().execute(
-        text(f"SELECT t.{plan.result} FROM ({candidates}) m {visible} ORDER BY m.rank LIMIT :limit"),
+    ids = _run(
+        session, f"SELECT t.{plan.result} FROM ({candidates}) m {visible} ORDER BY m.rank LIMIT :limit",
         {"match": match, "limit": limit}).scalars().all()
-    if len(ids) < limit and plan.where != "TRUE" and session.connection().execute(text(
-            f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH :match LIMIT {SQLITE_RANKED}) m"),
+    if len(ids) < limit and plan.where != "TRUE" and _run(
+            session, f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH :match LIMIT {SQLITE_RANKED}) m",
             {"match": match}).scalar_one() == SQLITE_RANKED:
         # Hidden matches crowded the candidates out: rank visible ones only (slower, and rare).
         visible_candidates = (
             f'SELECT {fts}.rowid AS id, {fts}.rank AS rank, t.{plan.result} AS result FROM {fts} '
             f'JOIN "{plan.table}" t ON t.id = {fts}.rowid {plan.join} '
             f"WHERE {fts} MATCH :match AND {plan.where} LIMIT {SQLITE_RANKED}")
-        ids = session.connection().execute(text(f"SELECT m.result FROM ({visible_candidates}) m ORDER BY m.rank LIMIT :limit"),
+        ids = _run(session, f"SELECT m.result FROM ({visible_candidates}) m ORDER BY m.rank LIMIT :limit",
                               {"match": match, "limit": limit}).scalars().all()
     total = len(ids)
     if total == limit:
         # Count what readers may see, stopping one past the cap: the cap applies after the
         # visibility filter, so hidden matches never make the total smaller than the truth.
-        total = session.connection().execute(text(
+        total = _run(session, (
             f"SELECT count(*) FROM (SELECT m.id FROM (SELECT rowid AS id FROM {fts} WHERE {fts} "
             f"MATCH :match) m {visible} LIMIT {COUNT_CAP + 1}) v"), {"match": match}).scalar_one()
     return list(dict.fromkeys(ids)), total
@@ -200,8 +199,8 @@ def _pg_matches(session: Session, plan: Plan, tsquery: str, limit: int) -> tuple
     candidates = (f"SELECT t.id, t.{plan.result} AS result, ts_rank(t.{PG_COLUMN}, q) AS rank "
                   f'FROM "{plan.table}" t {plan.join} CROSS JOIN to_tsquery(\'{PG_CONFIG}\', :tsq) q '
                   f"WHERE t.{PG_COLUMN} @@ q AND {plan.where} LIMIT {COUNT_CAP + 1}")
-    rows = session.connection().execute(text(
-        f"SELECT m.result, count(*) OVER () FROM ({candidates}) m ORDER BY m.rank DESC, m.id LIMIT :limit"),
+    rows = _run(
+        session, f"SELECT m.result, count(*) OVER () FROM ({candidates}) m ORDER BY m.rank DESC, m.id LIMIT :limit",
         {"tsq": tsquery, "limit": limit}).all()
     return list(dict.fromkeys(r[0] for r in rows)), rows[0][1] if rows else 0
 
@@ -209,7 +208,7 @@ def _pg_matches(session: Session, plan: Plan, tsquery: str, limit: int) -> tuple
 def _pg_set(session: Session, **settings: str) -> None:
     """PostgreSQL planner settings until the transaction ends, in one statement."""
     names = list(settings)
-    session.connection().execute(text("SELECT " + ", ".join(f"set_config(:n{i}, :v{i}, true)" for i in range(len(names)))),
+    _run(session, "SELECT " + ", ".join(f"set_config(:n{i}, :v{i}, true)" for i in range(len(names))),
                     {**{f"n{i}": n for i, n in enumerate(names)}, **{f"v{i}": settings[n] for i, n in enumerate(names)}})
 
 
@@ -222,6 +221,21 @@ def _pg_settings(session: Session, **settings: str) -> Iterator[None]:
         yield
     finally:
         savepoint.rollback()
+
+
+def _run(session: Session, sql: str, params: dict):
+    """`sql` (with :name parameters) straight to the driver: the statements here are plain text, and
+    SQLAlchemy's statement handling costs more than a small search query does."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        sql = _pyformat(sql)
+    return connection.exec_driver_sql(sql, params)
+
+
+@lru_cache(maxsize=512)
+def _pyformat(sql: str) -> str:
+    """:name parameters as psycopg's %(name)s (no statement here holds a % or a :: cast)."""
+    return re.sub(r"(?<![:\w]):(\w+)", r"%(\1)s", sql)
 
 
 def highlight(value: str, terms: list[str]) -> list[tuple[str, bool]]:

@@ -64,7 +64,13 @@ def conflicts_html(claim) -> Markup:
         f'conflicts: see contradiction #{c.id}</a>\n' for c in claim.open_contradictions))
 
 
+def marked(segments) -> Markup:
+    """Text with the parts that matched a search in <mark>."""
+    return Markup("".join(f"<mark>{escape(text)}</mark>" if hit else str(escape(text)) for text, hit in segments))
+
+
 GLOBALS = {
+    "marked_html": marked,
     "status_badge": status_badge, "entity_link": entity_link, "source_link": source_link,
     "sources_list": sources_list, "figure_html": figure_html, "qualifiers_html": qualifiers_html,
     "conflicts_html": conflicts_html,

@@ -1,8 +1,8 @@
 """Reader-page speed at a million claims, kb beside the floor: the same pages from the same database.
 
-    .venv/bin/python benchmarks/pages.py                       # SQLite file under var/
-    .venv/bin/python benchmarks/pages.py --database-url postgresql+psycopg://postgres@127.0.0.1/kb_bench
-    .venv/bin/python benchmarks/pages.py --json                # the figures as a JSON list on stdout
+    .venv/bin/python benchmarks/pages.py            # SQLite under var/, then PostgreSQL's kb_bench on 127.0.0.1
+    .venv/bin/python benchmarks/pages.py --database-url sqlite:///var/bench-pages.sqlite3   # one database
+    .venv/bin/python benchmarks/pages.py --json     # the figures as a JSON list on stdout
 
 The knowledge base is built once per database and reused when it holds the claims asked for and its
 schema matches the models (missing or stale indexes are fixed in place; any other difference means a
@@ -41,7 +41,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from alembic.autogenerate import compare_metadata  # noqa: E402
 from alembic.migration import MigrationContext  # noqa: E402
-from sqlalchemy import event, func, insert, make_url, select, text  # noqa: E402
+from sqlalchemy import create_engine, event, func, insert, make_url, select, text  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from kb.config import Settings  # noqa: E402
 from kb.db import make_engine, metadata  # noqa: E402
@@ -320,25 +321,59 @@ def pages(big: int) -> list[tuple[str, str]]:
     ]
 
 
+DEFAULT_URLS = [f"sqlite:///{ROOT / 'var' / 'bench-pages.sqlite3'}",
+                "postgresql+psycopg://postgres@127.0.0.1:5432/kb_bench"]
+
+
+def ensure_database(url: str) -> None:
+    """Create a PostgreSQL benchmark database that does not exist yet (SQLite files make themselves)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as c:
+            if not c.execute(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": parsed.database}).first():
+                c.exec_driver_sql(f'CREATE DATABASE "{parsed.database}"')
+    except OperationalError as exc:
+        raise SystemExit(f"PostgreSQL at {parsed.host}:{parsed.port} is not reachable ({exc.orig}); start it or "
+                         f"name other databases with --database-url") from None
+    finally:
+        admin.dispose()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=f"sqlite:///{ROOT / 'var' / 'bench-pages.sqlite3'}")
+    parser.add_argument("--database-url", action="append", dest="database_url",
+                        help="a database to run on (repeatable); by default SQLite under var/ and PostgreSQL's "
+                             "kb_bench on 127.0.0.1")
     parser.add_argument("--claims", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page, server and round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds over every page; figures are medians")
     parser.add_argument("--json", action="store_true", help="print the figures as a JSON list, nothing else")
     args = parser.parse_args()
     say = (lambda *a, **k: print(*a, **k, file=sys.stderr)) if args.json else print
-    settings = replace(Settings(), database_url=args.database_url, environment="production",
+    rows = []
+    for url in args.database_url or DEFAULT_URLS:
+        rows += run(url, args, say)
+    if args.json:
+        print(json.dumps(rows, indent=1))
+    return 0
+
+
+def run(url: str, args, say) -> list[dict]:
+    """Build or reuse the knowledge base at `url`, time kb and the floor on it, print the tables."""
+    ensure_database(url)
+    settings = replace(Settings(), database_url=url, environment="production",
                        secret_key=secrets.token_hex(32))
     engine = make_engine(settings)
-    prepare(engine, args.database_url)
+    prepare(engine, url)
     with engine.connect() as c:
         have = c.execute(select(func.count()).select_from(Claim)).scalar()
     if have < args.claims:
         if have:
-            raise SystemExit(f"{args.database_url} holds {have} claims, not {args.claims}: use an empty database")
-        say(f"building {args.claims} claims in {args.database_url} ...")
+            raise SystemExit(f"{url} holds {have} claims, not {args.claims}: use an empty database")
+        say(f"building {args.claims} claims in {url} ...")
         t0 = time.perf_counter()
         build(engine, args.claims)
         say(f"built in {time.perf_counter() - t0:.0f} s")
@@ -349,12 +384,12 @@ def main() -> int:
     engine.dispose()
     page_list = pages(big)
     kb_port, floor_port = free_port(), free_port()
-    env = {**os.environ, "KB_DATABASE_URL": args.database_url, "PYTHONPATH": str(ROOT), "KB_ENV": "production",
+    env = {**os.environ, "KB_DATABASE_URL": url, "PYTHONPATH": str(ROOT), "KB_ENV": "production",
            "KB_SECRET_KEY": settings.secret_key}
     servers = {
         "kb": (serve([sys.executable, "-m", "uvicorn", "kb.web.app:create_app", "--factory", "--host", "127.0.0.1",
                       "--port", str(kb_port), "--log-level", "warning"], env, kb_port), kb_port),
-        "floor": (serve([sys.executable, str(ROOT / "benchmarks" / "floor.py"), "--database-url", args.database_url,
+        "floor": (serve([sys.executable, str(ROOT / "benchmarks" / "floor.py"), "--database-url", url,
                          "--port", str(floor_port)], env, floor_port), floor_port),
     }
     results: dict[tuple[str, str], list[dict]] = {(label, name): [] for label, _ in page_list for name in servers}
@@ -387,8 +422,6 @@ def main() -> int:
             row[f"{name}_p99_ms"] = round(statistics.median(r["p99"] for r in rs), 2)
         rows.append({k: row[k] for k in ("database", "page", "kb_rps", "floor_rps", "kb_p50_ms", "floor_p50_ms",
                                           "kb_p99_ms", "floor_p99_ms")})
-    if args.json:
-        print(json.dumps(rows, indent=1))
     say(f"\n{have} claims on {engine.dialect.name}; {args.rounds} rounds of {args.requests} requests per page and "
         f"server, one at a time; medians over rounds; kb/floor is the floor's time over kb's (1 = as fast)")
     say(f"{'page':36} {'kb req/s':>8} {'floor':>7} {'kb/floor':>8} {'kb p50':>7} {'floor':>6} {'kb/floor':>8} "
@@ -406,7 +439,7 @@ def main() -> int:
             f"{k['total']:6.1f} | {f['sql']:9.1f} {f['render']:7.1f} {f['total'] - f['sql'] - f['render']:6.1f} "
             f"{f['total']:6.1f}")
     say(f"\nresident memory after serving: kb {memory['kb']:.0f} MB, floor {memory['floor']:.0f} MB")
-    return 0
+    return rows
 
 
 if __name__ == "__main__":

@@ -113,11 +113,10 @@ def _after_seed(session) -> None:
 
 @command("serve")
 def cmd_serve(args, settings: Settings) -> int:
-    import uvicorn
     from dataclasses import replace
+    from kb.config import PROJECT_ROOT
     from kb.db import session_scope
     from kb.migrate import is_empty, upgrade
-    from kb.web.app import create_app
     settings = replace(settings, host=args.host or settings.host, port=args.port or settings.port,
                        workers=args.workers or settings.workers)
     if settings.workers < 1:
@@ -133,17 +132,18 @@ def cmd_serve(args, settings: Settings) -> int:
         upgrade(engine)
     engine.dispose()
     workers = f" with {settings.workers} workers" if settings.workers > 1 else ""
-    print(f"kb is serving at http://{settings.host}:{settings.port}{workers}")
-    # proxy_headers=False: which X-Forwarded-For to believe is kb's decision (KB_TRUSTED_PROXIES).
-    options = dict(host=settings.host, port=settings.port, log_level="warning", proxy_headers=False,
-                   server_header=False)
-    if settings.workers == 1:
-        uvicorn.run(create_app(settings), **options)
-    else:
-        # Each worker process builds its own app (and engine) from the environment.
-        os.environ.update(_environment(settings))
-        uvicorn.run("kb.web.app:create_app", factory=True, workers=settings.workers, **options)
-    return 0
+    print(f"kb is serving at http://{settings.host}:{settings.port}{workers}", flush=True)
+    # The server replaces this process with a fresh interpreter: migrating loaded Alembic, Mako and
+    # Pygments (about 14 MB), which a server started in place would hold for as long as it runs.
+    # It (or each worker process) builds its own app and engine from the environment.
+    os.environ.update(_environment(settings))
+    # --no-proxy-headers: which X-Forwarded-For to believe is kb's decision (KB_TRUSTED_PROXIES).
+    argv = [sys.executable, "-m", "uvicorn", "kb.web.app:create_app", "--factory",
+            "--app-dir", str(PROJECT_ROOT), "--host", settings.host, "--port", str(settings.port),
+            "--workers", str(settings.workers), "--log-level", "warning",
+            "--no-proxy-headers", "--no-server-header"]
+    sys.stderr.flush()
+    os.execv(sys.executable, argv)   # does not return
 
 
 def _environment(settings: Settings) -> dict[str, str]:

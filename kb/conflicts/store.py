@@ -10,7 +10,6 @@ from itertools import groupby
 from operator import attrgetter
 
 from sqlalchemy import Text, any_, bindparam, cast, func, literal_column, or_, select, union, union_all
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 
 from kb.conflicts.confidence import root_weight
@@ -62,6 +61,9 @@ def _statements(dialect: str) -> SimpleNamespace:
 
     def isin(column, name: str):
         if dialect == "postgresql":
+            # Imported here: a server on SQLite never loads the PostgreSQL dialect (about 3 MB).
+            from sqlalchemy.dialects.postgresql import ARRAY
+
             return column == any_(bindparam(name, type_=ARRAY(column.type)))
         return column.in_(bindparam(name, expanding=True))
 

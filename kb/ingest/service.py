@@ -18,10 +18,10 @@ from kb.nlp.extract import extract
 from kb.nlp.layout import front_matter
 from kb.nlp.proposal import Extraction, Proposal
 from kb.services.history import record_event, snapshot
+from kb.services.ingestions import INGEST_ACTION
 from kb.services.sources import content_hash, parse_published
 from kb.services.versioning import conditional_update
 
-INGEST_ACTION = "ingest"
 # The most text one article may hold: about 80,000 words (a long report), which the pipeline
 # reads in well under 30 seconds on one busy core; a longer file is refused at once.
 MAX_TEXT_CHARS = 500_000
@@ -129,17 +129,6 @@ def ingest_document(*, session: Session, document: Document, path: str, meta: So
                         "new_entities": result.new_entities,
                         "new_entity_kinds": {n.text: n.kind for n in extraction.new_names}})
     return result
-
-
-def new_names_of(session: Session, source_id: int) -> list[tuple[str, str]]:
-    """The names the last ingestion of a source found that kb does not know, with the kind of
-    entity each looks like (lab, model, ...), to propose them as new entities."""
-    event = session.exec(select(Event).where(
-        Event.object_type == "source", Event.object_id == source_id,
-        Event.action == INGEST_ACTION).order_by(Event.id.desc())).first()
-    after = event.after if event is not None and isinstance(event.after, dict) else {}
-    kinds = after.get("new_entity_kinds") if isinstance(after.get("new_entity_kinds"), dict) else {}
-    return [(n, kinds.get(n) or "lab") for n in after.get("new_entities", []) if isinstance(n, str)]
 
 
 def _was_ingested(session: Session, source_id: int) -> bool:

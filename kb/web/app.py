@@ -16,6 +16,7 @@ from kb.config import PROJECT_ROOT, Settings, get_settings
 from kb.db import make_engine
 from kb.nlp.language import check_installed
 from kb.web import auth, edge, errors, templating
+from kb.web.arenas import limit_arenas
 from kb.web.controllers import discover
 from kb.web.deps import provide_session
 from kb.web.registration import SingleThreadWrap
@@ -50,7 +51,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     def on_startup(app: Litestar) -> None:
         app.state.engine = engine
         app.state.settings = settings
-        if not settings.is_development:  # tests build many apps in one process: leave its collector alone
+        if not settings.is_development:  # tests build many apps in one process: leave its heap alone
+            limit_arenas()   # before the first request starts a worker thread
             _settle_heap()
 
     def on_shutdown(app: Litestar) -> None:

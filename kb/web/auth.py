@@ -16,7 +16,6 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
-from litestar.middleware.session.client_side import CookieBackendConfig
 from litestar.response import Redirect, Template
 from litestar.types import ASGIApp, Receive, Scope, Scopes, Send
 from litestar.enums import ScopeType
@@ -27,6 +26,7 @@ from kb.config import Settings
 from kb.db import session_scope
 from kb.models import Role
 from kb.sessions import Lifetimes, active_user
+from kb.web.session_cookie import SessionCookieConfig
 
 SESSION_COOKIE = "kb_session"
 CSRF_COOKIE = "kb_csrf"
@@ -49,9 +49,9 @@ def _derive(secret: str, purpose: str) -> bytes:
     return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()
 
 
-def session_config(settings: Settings) -> CookieBackendConfig:
+def session_config(settings: Settings) -> SessionCookieConfig:
     """Encrypted and authenticated cookie sessions (AES-GCM), HttpOnly, SameSite=Lax."""
-    return CookieBackendConfig(
+    return SessionCookieConfig(
         secret=_derive(settings.secret_key, "kb-session"),
         key=SESSION_COOKIE,
         max_age=int(settings.session_max_days * 24 * 3600),

@@ -11,13 +11,12 @@ from litestar.exceptions import HTTPException
 from litestar.params import Body
 from sqlmodel import Session
 
-from kb.ingest import IngestError, SourceMeta, ingest_bytes
-from kb.ingest.service import new_names_of
 from kb.models import Role, Source
 from kb.services import review, vocabulary
 from kb.services.claims import ClaimFields
 from kb.services.entities import resolve_entity
 from kb.services.errors import InvalidInput
+from kb.services.ingestions import new_names_of
 from kb.services.sources import check_url
 from kb.services.versioning import StaleEdit
 from kb.web.auth import CurrentUser, requires_role
@@ -64,6 +63,9 @@ def _upload(data: dict[str, Any]) -> tuple[bytes, str] | None:
 @post("/ingest", name="ingest:create", guards=GUARDS, sync_to_thread=True,
       request_max_body_size=MAX_BODY, exception_handlers={413: too_large})
 def create(request: Request, session: Session, data: UploadBody, current_user: CurrentUser) -> Response:
+    # The text pipeline (spaCy, numpy, the readers) loads with the first upload, not with the server.
+    from kb.ingest import IngestError, SourceMeta, ingest_bytes
+
     fields = {k: v for k, v in data.items() if isinstance(v, str) and k != "_csrf_token"}
     form = Form(fields)
     meta = SourceMeta(title=form.text("title").strip(), publisher=form.text("publisher").strip(),

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, func, select
 
-from kb.ingest.service import INGEST_ACTION
 from kb.models import Attribute, Citation, Claim, ClaimStatus, Entity, Event, Source
 from kb.services.entities import entity_choices
+from kb.services.ingestions import INGEST_ACTION
 from kb.services.review import BULK_CONFIDENCE, ReviewWarning, proposals_of, warnings_for
 from kb.web.controllers.edit_pages import StaleView, attribute_options
 

@@ -363,6 +363,7 @@ def main() -> int:
 
 def run(url: str, args, say) -> list[dict]:
     """Build or reuse the knowledge base at `url`, time kb and the floor on it, print the tables."""
+    logging.getLogger("alembic").setLevel(logging.WARNING)   # the schema check's notes are not figures
     ensure_database(url)
     settings = replace(Settings(), database_url=url, environment="production",
                        secret_key=secrets.token_hex(32))

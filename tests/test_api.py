@@ -94,3 +94,10 @@ def test_openapi_says_when_a_total_is_a_lower_bound(client):
         assert {"total", "total_is_exact"} <= set(schemas[name]["required"])
         assert props["total"]["type"] == "integer" and "lower bound" in props["total"]["description"]
         assert props["total_is_exact"]["type"] == "boolean" and props["total_is_exact"]["description"]
+
+
+def test_api_answers_carry_no_csrf_cookie_and_pages_do(client):
+    for path in ("/api/claims", "/api/entities", "/api/search?q=DeepSeek", "/api/contradictions", "/api/sources"):
+        response = client.get(path)
+        assert response.status_code == 200 and "set-cookie" not in response.headers, path
+    assert "kb_csrf=" in client.get("/claims").headers["set-cookie"]

@@ -61,6 +61,11 @@ def session_config(settings: Settings) -> SessionCookieConfig:
     )
 
 
+# Handler option for the read-only JSON API: its answers carry no CSRF cookie. Nothing there takes a
+# form, and clients that keep no cookies (scripts, curl) would be handed a new one with every answer.
+NO_CSRF_COOKIE = {"exclude_from_csrf": True}
+
+
 def csrf_config(settings: Settings) -> CSRFConfig:
     """Double-submit tokens: a signed cookie matched by the `_csrf_token` field or X-CSRFToken header."""
     return CSRFConfig(

@@ -213,7 +213,8 @@ def claim_list(session: Session, q: Query, paging: Paging, *, exact_total: bool 
         rows=claim_views(session, rows, attributes=attributes) if with_views else [],
         paging=page_info(q, paging, total, exact, has_next, shown=len(rows)), filters=cf.filters,
         order=order, sort_links=header_links(q, list(COLUMNS), order) if with_views else {},
-        json_url=q.url("/claims.json", drop=()), csv_url=q.url("/claims.csv", drop=()),
+        json_url=q.url("/claims.json", drop=()) if with_views else "",
+        csv_url=q.url("/claims.csv", drop=()) if with_views else "",
         problems=cf.problems,
     )
     if with_facets and not cf.empty:

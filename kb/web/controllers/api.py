@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from kb.models import Alias, Citation, Contradiction, ContradictionMember, Entity, Relation, Source
 from kb.serialize import claims_json, entity_json
+from kb.web.auth import NO_CSRF_COOKIE
 from kb.web.contexts.api import claim_counts, contradictions_json, entity_row_json, source_json
 from kb.web.contexts.claims import claim_list
 from kb.web.contexts.common import CLAIM, RANK_ORDER, visible
@@ -37,7 +38,8 @@ def _next(request: Request, paging: Paging, has_next: bool) -> Optional[str]:
     return Query(request.url.path, request.query_params.multi_items()).url(drop=(), page=str(paging.page + 1))
 
 
-@get("/api/entities", name="api:entities", sync_to_thread=True, tags=["entities"], summary="List entities")
+@get("/api/entities", name="api:entities", sync_to_thread=True, opt=NO_CSRF_COOKIE,
+     tags=["entities"], summary="List entities")
 def entities(request: Request, session: Session, kind: Optional[Kind] = None, page: int = PageParam,
              per_page: int = PerPageParam) -> EntityPageOut:
     paging = Paging(page, per_page)
@@ -59,7 +61,8 @@ def entities(request: Request, session: Session, kind: Optional[Kind] = None, pa
     return convert(json_page(items, paging, total, _next(request, paging, has_next)), EntityPageOut)
 
 
-@get("/api/entities/{kind:str}/{slug:str}", name="api:entity", sync_to_thread=True, tags=["entities"],
+@get("/api/entities/{kind:str}/{slug:str}", name="api:entity", sync_to_thread=True, opt=NO_CSRF_COOKIE,
+     tags=["entities"],
      summary="One entity with aliases, relations, claims and their contradictions")
 def entity(kind: str, slug: str, session: Session) -> EntityDetailOut:
     e = session.execute(select(Entity).where(Entity.kind == kind, Entity.slug == slug)).scalar_one_or_none()
@@ -84,7 +87,7 @@ def entity(kind: str, slug: str, session: Session) -> EntityDetailOut:
     return convert(data, EntityDetailOut)
 
 
-@get("/api/claims", name="api:claims", sync_to_thread=True, tags=["claims"],
+@get("/api/claims", name="api:claims", sync_to_thread=True, opt=NO_CSRF_COOKIE, tags=["claims"],
      summary="List claims (proposed and rejected ones only when asked for by status)")
 def claims(request: Request, session: Session,
            subject: Optional[str] = Parameter(default=None, description="kind:slug, e.g. lab:deepseek"),
@@ -100,7 +103,8 @@ def claims(request: Request, session: Session,
                              exact=listing.paging.total_is_exact), ClaimPageOut)
 
 
-@get("/api/claims/{claim_id:int}", name="api:claim", sync_to_thread=True, tags=["claims"], summary="One claim")
+@get("/api/claims/{claim_id:int}", name="api:claim", sync_to_thread=True, opt=NO_CSRF_COOKIE,
+     tags=["claims"], summary="One claim")
 def claim(claim_id: int, session: Session) -> ClaimOut:
     rows = session.execute(select(CLAIM).where(CLAIM.c.id == claim_id)).all()
     if not rows:
@@ -108,7 +112,7 @@ def claim(claim_id: int, session: Session) -> ClaimOut:
     return convert(claims_json(session=session, claims=rows)[0], ClaimOut)
 
 
-@get("/api/contradictions", name="api:contradictions", sync_to_thread=True, tags=["contradictions"],
+@get("/api/contradictions", name="api:contradictions", sync_to_thread=True, opt=NO_CSRF_COOKIE, tags=["contradictions"],
      summary="List contradiction groups, most severe first")
 def contradictions(request: Request, session: Session,
                    status: Optional[Literal["open", "resolved", "explained"]] = None,
@@ -124,7 +128,8 @@ def contradictions(request: Request, session: Session,
                              _next(request, paging, has_next)), ContradictionPageOut)
 
 
-@get("/api/sources", name="api:sources", sync_to_thread=True, tags=["sources"], summary="List sources")
+@get("/api/sources", name="api:sources", sync_to_thread=True, opt=NO_CSRF_COOKIE,
+     tags=["sources"], summary="List sources")
 def sources(request: Request, session: Session, page: int = PageParam, per_page: int = PerPageParam) -> SourcePageOut:
     paging = Paging(page, per_page)
     stmt = select(Source)
@@ -134,7 +139,7 @@ def sources(request: Request, session: Session, page: int = PageParam, per_page:
                              _next(request, paging, has_next)), SourcePageOut)
 
 
-@get("/api/sources/{source_id:int}", name="api:source", sync_to_thread=True, tags=["sources"],
+@get("/api/sources/{source_id:int}", name="api:source", sync_to_thread=True, opt=NO_CSRF_COOKIE, tags=["sources"],
      summary="One source with its text, derived sources and the claims citing it")
 def source(source_id: int, session: Session) -> SourceDetailOut:
     s = session.get(Source, source_id)

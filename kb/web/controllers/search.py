@@ -8,6 +8,7 @@ from litestar.response import Template
 from sqlmodel import Session
 
 from kb.serialize import claims_json
+from kb.web.auth import NO_CSRF_COOKIE
 from kb.web.contexts.api import sources_json
 from kb.web.contexts.search import search_page
 from kb.web.schemas import SearchOut, convert
@@ -18,7 +19,7 @@ def index(session: Session, q: str = "") -> Template:
     return Template("search/index.html", context={"page": search_page(session, q)})
 
 
-@get("/api/search", name="api:search", sync_to_thread=True, tags=["search"],
+@get("/api/search", name="api:search", sync_to_thread=True, opt=NO_CSRF_COOKIE, tags=["search"],
      summary="Search claims, quotes, entities (typo-tolerant) and sources")
 def api_search(session: Session, q: str = Parameter(description="What to look for.", max_length=200),
                limit: int = Parameter(ge=1, le=100, default=10, description="Results per group.")) -> SearchOut:

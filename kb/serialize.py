@@ -78,10 +78,11 @@ def claims_json(*, session: Session, claims: list) -> list[dict[str, Any]]:
         return []
     entity_ids = {c.subject_id for c in claims} | {c.model_id for c in claims if c.model_id}
     entities = {i: {"kind": kind, "slug": slug, "name": name}
-                for i, kind, slug, name in session.connection().execute(ENTITY_NAMES, {"ids": entity_ids})}
+                for i, kind, slug, name in session.connection().execute(ENTITY_NAMES, {"ids": entity_ids}).all()}
     names = dict(session.connection().execute(ATTRIBUTE_NAMES, {"ids": {c.attribute_id for c in claims}}).all())
     cites: dict[int, list[dict[str, Any]]] = {}
-    for claim_id, source_id, quote, start, end in session.connection().execute(CITATIONS, {"ids": [c.id for c in claims]}):
+    rows = session.connection().execute(CITATIONS, {"ids": [c.id for c in claims]}).all()
+    for claim_id, source_id, quote, start, end in rows:
         cites.setdefault(claim_id, []).append({"source_id": source_id, "quote": quote, "start": start, "end": end})
     out = []
     for (cid, subject, attribute, model, statement, text, low, high, unit, bound, period, scope, asserted, status,

@@ -101,7 +101,7 @@ def _indexed(session: Session, word: str) -> bool:
             sql = (f'SELECT 1 FROM "{ix.table}" WHERE {PG_COLUMN} @@ plainto_tsquery(\'{PG_CONFIG}\', :m) '
                    "LIMIT 1")
             params = {"m": word}
-        if _run(session, sql, params).first() is not None:
+        if _run(session, sql, params):
             return True
     return False
 
@@ -139,8 +139,8 @@ def _exact_entities(session: Session, query: str) -> list[int]:
     norm = normalize_name(query)
     if not norm:
         return []
-    return list(_run(session, "SELECT DISTINCT entity_id FROM alias WHERE normalized = :n LIMIT 20",
-                     {"n": norm}).scalars())
+    return [r[0] for r in _run(session, "SELECT DISTINCT entity_id FROM alias WHERE normalized = :n LIMIT 20",
+                               {"n": norm})]
 
 
 def _sqlite(session: Session, terms: list[str], plan: Plan, limit: int) -> tuple[list[int], int]:
@@ -158,26 +158,27 @@ def _sqlite_matches(session: Session, plan: Plan, match: str, limit: int) -> tup
     visible = f'JOIN "{plan.table}" t ON t.id = m.id {plan.join} WHERE {plan.where}'
     # bm25 reads each candidate's statistics: rank fewer candidates than PostgreSQL, count the rest unranked.
     candidates = f"SELECT rowid AS id, rank FROM {fts} WHERE {fts} MATCH :match LIMIT {SQLITE_RANKED}"
-    ids = _run(
+    ids = [r[0] for r in _run(
         session, f"SELECT t.{plan.result} FROM ({candidates}) m {visible} ORDER BY m.rank LIMIT :limit",
-        {"match": match, "limit": limit}).scalars().all()
+        {"match": match, "limit": limit})]
     if len(ids) < limit and plan.where != "TRUE" and _run(
             session, f"SELECT count(*) FROM (SELECT rowid FROM {fts} WHERE {fts} MATCH :match LIMIT {SQLITE_RANKED}) m",
-            {"match": match}).scalar_one() == SQLITE_RANKED:
+            {"match": match})[0][0] == SQLITE_RANKED:
         # Hidden matches crowded the candidates out: rank visible ones only (slower, and rare).
         visible_candidates = (
             f'SELECT {fts}.rowid AS id, {fts}.rank AS rank, t.{plan.result} AS result FROM {fts} '
             f'JOIN "{plan.table}" t ON t.id = {fts}.rowid {plan.join} '
             f"WHERE {fts} MATCH :match AND {plan.where} LIMIT {SQLITE_RANKED}")
-        ids = _run(session, f"SELECT m.result FROM ({visible_candidates}) m ORDER BY m.rank LIMIT :limit",
-                              {"match": match, "limit": limit}).scalars().all()
+        ids = [r[0] for r in _run(
+            session, f"SELECT m.result FROM ({visible_candidates}) m ORDER BY m.rank LIMIT :limit",
+            {"match": match, "limit": limit})]
     total = len(ids)
     if total == limit:
         # Count what readers may see, stopping one past the cap: the cap applies after the
         # visibility filter, so hidden matches never make the total smaller than the truth.
         total = _run(session, (
             f"SELECT count(*) FROM (SELECT m.id FROM (SELECT rowid AS id FROM {fts} WHERE {fts} "
-            f"MATCH :match) m {visible} LIMIT {COUNT_CAP + 1}) v"), {"match": match}).scalar_one()
+            f"MATCH :match) m {visible} LIMIT {COUNT_CAP + 1}) v"), {"match": match})[0][0]
     return list(dict.fromkeys(ids)), total
 
 
@@ -201,7 +202,7 @@ def _pg_matches(session: Session, plan: Plan, tsquery: str, limit: int) -> tuple
                   f"WHERE t.{PG_COLUMN} @@ q AND {plan.where} LIMIT {COUNT_CAP + 1}")
     rows = _run(
         session, f"SELECT m.result, count(*) OVER () FROM ({candidates}) m ORDER BY m.rank DESC, m.id LIMIT :limit",
-        {"tsq": tsquery, "limit": limit}).all()
+        {"tsq": tsquery, "limit": limit})
     return list(dict.fromkeys(r[0] for r in rows)), rows[0][1] if rows else 0
 
 
@@ -209,7 +210,7 @@ def _pg_set(session: Session, **settings: str) -> None:
     """PostgreSQL planner settings until the transaction ends, in one statement."""
     names = list(settings)
     _run(session, "SELECT " + ", ".join(f"set_config(:n{i}, :v{i}, true)" for i in range(len(names))),
-                    {**{f"n{i}": n for i, n in enumerate(names)}, **{f"v{i}": settings[n] for i, n in enumerate(names)}})
+         {**{f"n{i}": n for i, n in enumerate(names)}, **{f"v{i}": settings[n] for i, n in enumerate(names)}})
 
 
 @contextmanager
@@ -223,13 +224,16 @@ def _pg_settings(session: Session, **settings: str) -> Iterator[None]:
         savepoint.rollback()
 
 
-def _run(session: Session, sql: str, params: dict):
-    """`sql` (with :name parameters) straight to the driver: the statements here are plain text, and
-    SQLAlchemy's statement handling costs more than a small search query does."""
+def _run(session: Session, sql: str, params: dict) -> list[tuple]:
+    """The rows of `sql` (with :name parameters), run by the driver itself on the request's connection
+    and in its transaction: the statements here are plain text, their parameters words of the query
+    (letters and digits only), and SQLAlchemy's handling of a statement costs more than a small
+    search query does."""
     connection = session.connection()
+    driver = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
-        sql = _pyformat(sql)
-    return connection.exec_driver_sql(sql, params)
+        return driver.execute(_pyformat(sql), params).fetchall()
+    return driver.execute(sql, params).fetchall()
 
 
 @lru_cache(maxsize=512)

@@ -168,7 +168,8 @@ def count_up_to(session: Session, counting, params: dict | None = None, cap: int
 
 
 def exact_count(session: Session, query, params: dict | None = None) -> int:
-    return session.connection().execute(select(func.count()).select_from(query.order_by(None).subquery()), params or {}).scalar_one()
+    counting = select(func.count()).select_from(query.order_by(None).subquery())
+    return session.connection().execute(counting, params or {}).scalar_one()
 
 
 def page_info(query: Query, paging: Paging, total: int, exact: bool, has_next: bool, shown: int = 0) -> PageInfo:

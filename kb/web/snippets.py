@@ -45,7 +45,8 @@ def figure_html(claim, link: bool = True) -> Markup:
         return Markup(f'<span class="figure bound-{escape(claim.bound)}" title="{escape(claim.figure_text or "")}">'
                       f'{shown}</span>')
     if claim.figure_text:
-        return Markup(f'<span class="figure unparsed" title="Not parsed as a number">{escape(claim.figure_text)}</span>')
+        return Markup('<span class="figure unparsed" title="Not parsed as a number">'
+                      f'{escape(claim.figure_text)}</span>')
     return Markup("")
 
 

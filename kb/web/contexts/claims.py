@@ -95,9 +95,11 @@ def filtered(shape: Shape):
     else:
         stmt = visible(stmt)
     if shape.source:
-        stmt = stmt.where(CLAIM.c.id.in_(select(CITATION.c.claim_id).where(CITATION.c.source_id == bindparam("source_id"))))
+        cited = select(CITATION.c.claim_id).where(CITATION.c.source_id == bindparam("source_id"))
+        stmt = stmt.where(CLAIM.c.id.in_(cited))
     if shape.lab:
-        family = select(ENTITY.c.id).where((ENTITY.c.id == bindparam("lab_id")) | (ENTITY.c.parent_id == bindparam("lab_id")))
+        lab_id = bindparam("lab_id")
+        family = select(ENTITY.c.id).where((ENTITY.c.id == lab_id) | (ENTITY.c.parent_id == lab_id))
         stmt = stmt.where(CLAIM.c.subject_id.in_(family))
     if shape.kind:
         stmt = stmt.where(CLAIM.c.subject_id.in_(select(ENTITY.c.id).where(ENTITY.c.kind == bindparam("kind"))))

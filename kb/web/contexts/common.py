@@ -239,19 +239,20 @@ def load_entities(session: Session, ids: Iterable[int]) -> dict[int, EntityRef]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    return {r.id: entity_ref(r) for r in session.connection().execute(ENTITIES_BY_ID, {"ids": wanted})}
+    return {r.id: entity_ref(r) for r in session.connection().execute(ENTITIES_BY_ID, {"ids": wanted}).all()}
 
 
 def load_sources(session: Session, ids: Iterable[int]) -> dict[int, SourceRef]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    return {r.id: source_ref(r) for r in session.connection().execute(SOURCES_BY_ID, {"ids": wanted})}
+    return {r.id: source_ref(r) for r in session.connection().execute(SOURCES_BY_ID, {"ids": wanted}).all()}
 
 
 def load_attributes(session: Session) -> dict[int, AttributeRef]:
     """The whole vocabulary: it is small, and every claim list needs labels and units."""
-    return {r.id: AttributeRef(r.id, r.name, r.label, r.unit, r.dimension) for r in session.connection().execute(ATTRIBUTES)}
+    return {i: AttributeRef(i, name, label, unit, dimension)
+            for i, name, label, unit, dimension in session.connection().execute(ATTRIBUTES).all()}
 
 
 def load_contradiction_refs(session: Session, claim_ids: Iterable[int]) -> dict[int, list[ContradictionRef]]:
@@ -260,7 +261,7 @@ def load_contradiction_refs(session: Session, claim_ids: Iterable[int]) -> dict[
     if not wanted:
         return {}
     out: dict[int, list[ContradictionRef]] = defaultdict(list)
-    for r in session.connection().execute(CONTRADICTIONS_OF_CLAIMS, {"ids": wanted}):
+    for r in session.connection().execute(CONTRADICTIONS_OF_CLAIMS, {"ids": wanted}).all():
         out[r.claim_id].append(ContradictionRef(r.id, r.status, r.kind, r.severity, r.summary))
     return out
 
@@ -273,8 +274,8 @@ def load_citations(session: Session, claim_ids: Iterable[int]) -> dict[int, list
     out: dict[int, list[CitationView]] = defaultdict(list)
     sources: dict[int, SourceRef] = {}
     # Unpacked by position (the statement's column order): cheaper than a Row's attribute lookups.
-    for citation_id, claim_id, quote, start, end, row, column, anchored, *source in session.connection().execute(
-            CITATIONS_OF_CLAIMS, {"ids": wanted}):
+    rows = session.connection().execute(CITATIONS_OF_CLAIMS, {"ids": wanted}).all()
+    for citation_id, claim_id, quote, start, end, row, column, anchored, *source in rows:
         ref = sources.get(source[0]) or sources.setdefault(source[0], SourceRef(*source))
         out[claim_id].append(CitationView(citation_id, ref, quote, start, end, row, column, anchored))
     return out

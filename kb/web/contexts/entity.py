@@ -185,7 +185,8 @@ def entity_page(session: Session, *, kind: str, slug: str, q: Query | None = Non
     entity = entity_ref(row)
     attributes = load_attributes(session)
     relations, parent, children = _relations(session, entity, row.parent_id)
-    aliases = sorted({a for (a,) in session.connection().execute(ALIASES, {"id": entity.id})} - {entity.name}, key=str.casefold)
+    names = session.connection().execute(ALIASES, {"id": entity.id}).all()
+    aliases = sorted({a for (a,) in names} - {entity.name}, key=str.casefold)
     known = {e.id: e for group in relations for e in group.entities} | {entity.id: entity}
     subject_ids = [entity.id] + [c.id for c in children]
     own_rows = session.connection().execute(OWN_RANKED, {"subject": entity.id}).all()
@@ -301,7 +302,8 @@ def _add_rivals(session, groups: list[AttributeGroup], views: dict[int, ClaimVie
 def _attention(session, subject_ids) -> tuple[Attention, list]:
     """What is disputed or needs checking about these subjects: claims (their rows) and open contradictions."""
     rows = session.connection().execute(ATTENTION_CLAIMS, {"subjects": subject_ids}).all()
-    found = session.connection().execute(ATTENTION_CONTRADICTIONS, {"subjects": subject_ids, "subject": subject_ids[0]}).all()
+    found = session.connection().execute(ATTENTION_CONTRADICTIONS,
+                                         {"subjects": subject_ids, "subject": subject_ids[0]}).all()
     contradictions = [ContradictionRef(c.id, c.status, c.kind, c.severity, c.summary) for c in found]
     attention = Attention([], rows[0].total if rows else 0, contradictions, found[0].total if found else 0)
     return attention, rows

@@ -85,7 +85,7 @@ def models_table(session: Session, q: Query, children: list[EntityRef],
     found = session.connection().execute(CELLS, params).all()
     conflicts: dict[int, list[int]] = defaultdict(list)
     if found:
-        for claim_id, contradiction_id in session.connection().execute(CONFLICTS, {"ids": [r.id for r in found]}):
+        for claim_id, contradiction_id in session.connection().execute(CONFLICTS, {"ids": [r.id for r in found]}).all():
             conflicts[claim_id].append(contradiction_id)
     used: Counter[int] = Counter()
     for r in found:

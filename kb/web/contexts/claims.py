@@ -255,16 +255,21 @@ def _facets(session, q: Query, cf: ClaimFilter, attributes):
     """Facet counts over the newest FACET_SAMPLE matches, grouped by the database in two queries."""
     cells_stmt, sources_stmt = _facet_statements(cf.shape)
     cells = session.connection().execute(cells_stmt, cf.params).all()
-    statuses, attrs, kinds, labs = Counter(), Counter(), Counter(), Counter()
+    statuses, by_attribute, kinds, labs = Counter(), Counter(), Counter(), Counter()
     for status, attribute_id, kind, lab, parent_slug, n in cells:
         statuses[status] += n
-        attrs[attributes[attribute_id].name] += n
+        by_attribute[attribute_id] += n
         kinds[kind] += n
-        for slug in {lab, parent_slug} - {None}:
-            labs[slug] += n
+        if lab is not None:
+            labs[lab] += n
+        if parent_slug is not None and parent_slug != lab:   # a division counts for its parent lab too
+            labs[parent_slug] += n
+    attrs = {attributes[a].name: n for a, n in by_attribute.items()}
     sources = session.connection().execute(sources_stmt, cf.params).all()
     titles = {s: title for s, title, _ in sources}
-    lab_names = dict(session.connection().execute(LAB_NAMES, {"slugs": list(labs)}).all()) if labs else {}
+    # Names for the labs the facet shows, not for every lab in the sample.
+    shown = sorted(labs.items(), key=lambda vc: (-vc[1], vc[0]))[:FACET_VALUES]
+    lab_names = dict(session.connection().execute(LAB_NAMES, {"slugs": [s for s, _ in shown]}).all()) if labs else {}
     label_of = {a.name: a.label for a in attributes.values()}
     facets = [
         facet(q, "status", "Status", [(s, n) for s, n in statuses.items()

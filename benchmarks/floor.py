@@ -268,6 +268,23 @@ def models_table(db: Db, children: list, attributes: dict, query: list, kind: st
 
 # ---- the claims list ----
 
+def newest_claims(db: Db, columns: str, query: list, page: int, per_page: int):
+    """A page of the newest claims with the statuses asked for: (rows, total, exact, has_next), the
+    total counted to CAP, and exact on the last page."""
+    if any(k not in ("status", "page", "per_page") for k, _ in query):
+        raise NotImplementedError("the floor filters claims by status only")
+    where, bind = status_filter([v for k, v in query if k == "status"])
+    rows = db.rows(f"SELECT {columns} FROM claim WHERE {where} ORDER BY id DESC LIMIT :n OFFSET :o",
+                   n=per_page + 1, o=(page - 1) * per_page, **bind)
+    total = db.value(f"SELECT count(*) FROM (SELECT id FROM claim WHERE {where} LIMIT {CAP + 1}) m", **bind)
+    has_next, rows = len(rows) > per_page, rows[:per_page]
+    exact = total <= CAP
+    total = min(total, CAP)
+    if not exact and not has_next and rows:
+        total, exact = (page - 1) * per_page + len(rows), True
+    return rows, total, exact, has_next
+
+
 def status_filter(statuses: list[str]) -> tuple[str, dict]:
     """The WHERE clause for the statuses asked for (else all that readers see), one parameter each."""
     if not statuses:
@@ -278,18 +295,9 @@ def status_filter(statuses: list[str]) -> tuple[str, dict]:
 
 def claims_page(db: Db, query: list, path: str, page: int, per_page: int) -> dict:
     statuses = [v for k, v in query if k == "status"]
-    if any(k not in ("status", "page", "per_page") for k, _ in query):
-        raise NotImplementedError("the floor filters claims by status only")
     attributes = attributes_of(db)
     where, bind = status_filter(statuses)
-    rows = db.rows(f"SELECT {CLAIM_COLUMNS} FROM claim WHERE {where} ORDER BY id DESC LIMIT :n OFFSET :o",
-                   n=per_page + 1, o=(page - 1) * per_page, **bind)
-    total = db.value(f"SELECT count(*) FROM (SELECT id FROM claim WHERE {where} LIMIT {CAP + 1}) m", **bind)
-    has_next, rows = len(rows) > per_page, rows[:per_page]
-    exact = total <= CAP
-    total = min(total, CAP)
-    if not exact and not has_next and rows:
-        total, exact = (page - 1) * per_page + len(rows), True
+    rows, total, exact, has_next = newest_claims(db, CLAIM_COLUMNS, query, page, per_page)
     kept = sorted((kv for kv in query if kv[0] != "page"), key=lambda kv: kv[0])
     pager = {"total": total, "exact": exact, "first": (page - 1) * per_page + 1 if total else 0,
              "last": min(page * per_page, total) if exact else page * per_page,
@@ -477,19 +485,9 @@ def _segments(pattern, value: str) -> list[tuple[str, bool]]:
 # ---- /api/claims ----
 
 def api_claims(db: Db, query: list, path: str, page: int, per_page: int) -> bytes:
-    statuses = [v for k, v in query if k == "status"]
-    if any(k not in ("status", "page", "per_page") for k, _ in query):
-        raise NotImplementedError("the floor filters claims by status only")
-    where, bind = status_filter(statuses)
-    rows = db.rows(f"SELECT id, subject_id, attribute_id, model_id, statement, figure_text, low, high, unit, bound, "
-                   f"period, scope, asserted_by, status, rank, confidence, version FROM claim WHERE {where} "
-                   f"ORDER BY id DESC LIMIT :n OFFSET :o", n=per_page + 1, o=(page - 1) * per_page, **bind)
-    total = db.value(f"SELECT count(*) FROM (SELECT id FROM claim WHERE {where} LIMIT {CAP + 1}) m", **bind)
-    has_next, rows = len(rows) > per_page, rows[:per_page]
-    exact = total <= CAP
-    total = min(total, CAP)
-    if not exact and not has_next and rows:
-        total, exact = (page - 1) * per_page + len(rows), True
+    rows, total, exact, has_next = newest_claims(
+        db, "id, subject_id, attribute_id, model_id, statement, figure_text, low, high, unit, bound, period, scope, "
+            "asserted_by, status, rank, confidence, version", query, page, per_page)
     entities, names, cites = {}, {}, defaultdict(list)
     if rows:
         wanted = {r[1] for r in rows} | {r[3] for r in rows if r[3]}

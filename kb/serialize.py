@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date
 from operator import attrgetter, itemgetter
 from typing import Any
 
 from sqlmodel import Session, select
 
-from kb.models import Attribute, Citation, Claim, Entity
+from kb.models import Attribute, Citation, Entity
 from kb.web.contexts.idlist import among
 
 
@@ -29,40 +29,6 @@ def _value(value: float | None, unit: str | None) -> Any:
         return value
 
 
-def figure_json(claim: Claim) -> dict[str, Any] | None:
-    if claim.unit is None and claim.low is None and claim.high is None and not claim.figure_text:
-        return None
-    return {"low": _value(claim.low, claim.unit), "high": _value(claim.high, claim.unit),
-            "unit": claim.unit, "bound": claim.bound, "text": claim.figure_text}
-
-
-def citation_json(citation: Citation) -> dict[str, Any]:
-    return {"source_id": citation.source_id, "quote": citation.quote,
-            "start": citation.start, "end": citation.end}
-
-
-def claim_json(claim: Claim, *, entities: Mapping[int, Entity], attributes: Mapping[int, Attribute],
-               citations: Iterable[Citation] = ()) -> dict[str, Any]:
-    """One claim; `entities` and `attributes` map ids to rows already loaded (see claims_json)."""
-    attribute = attributes.get(claim.attribute_id)
-    return {
-        "id": claim.id,
-        "subject": entity_json(entities.get(claim.subject_id)),
-        "attribute": attribute.name if attribute else None,
-        "statement": claim.statement,
-        "figure": figure_json(claim),
-        "qualifiers": {
-            "period": claim.period, "scope": claim.scope, "asserted_by": claim.asserted_by,
-            "model": entity_json(entities.get(claim.model_id)) if claim.model_id else None,
-        },
-        "status": claim.status,
-        "rank": claim.rank,
-        "confidence": claim.confidence,
-        "citations": [citation_json(c) for c in sorted(citations, key=lambda c: c.id)],
-        "version": claim.version,
-    }
-
-
 ENTITY, ATTRIBUTE, CITATION = Entity.__table__, Attribute.__table__, Citation.__table__
 # Built once; a request binds the ids (kb.web.contexts.idlist: one parameter, whatever their number).
 ENTITY_NAMES = select(ENTITY.c.id, ENTITY.c.kind, ENTITY.c.slug, ENTITY.c.name).where(among(ENTITY.c.id, "ids"))
@@ -73,7 +39,7 @@ CITATIONS = (select(CITATION.c.claim_id, CITATION.c.source_id, CITATION.c.quote,
 
 def claims_json(*, session: Session, claims: list) -> list[dict[str, Any]]:
     """Many claims (rows or Claim objects) in three queries (entities, attributes, citations), whatever
-    their number; the same shapes as claim_json, read from plain rows rather than loaded objects."""
+    their number, read from plain rows rather than loaded objects."""
     if not claims:
         return []
     entity_ids = {c.subject_id for c in claims} | {c.model_id for c in claims if c.model_id}
@@ -117,14 +83,10 @@ def _json_getter(first):
     return itemgetter(*(fields.index(name) for name in JSON_COLUMNS))
 
 
-def _by_id(session: Session, model, ids: Iterable[int]) -> dict[int, Any]:
+def by_id(*, session: Session, model, ids: Iterable[int]) -> dict[int, Any]:
+    """Rows of `model` keyed by id, fetched in chunks."""
     ids = sorted(set(ids))
     out: dict[int, Any] = {}
     for i in range(0, len(ids), 500):
         out.update((row.id, row) for row in session.exec(select(model).where(model.id.in_(ids[i:i + 500]))))
     return out
-
-
-def by_id(*, session: Session, model, ids: Iterable[int]) -> dict[int, Any]:
-    """Rows of `model` keyed by id, fetched in chunks."""
-    return _by_id(session, model, ids)

@@ -7,8 +7,6 @@ SQLite answers from FTS5 tables and PostgreSQL from stored tsvector columns with
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -117,13 +115,14 @@ def _search(session: Session, query: str, terms: list[str], limit: int) -> Searc
         # meets; a scan that joined another one midway through a big table would meet different
         # ones, and the same search would answer differently from one request to the next.
         _pg_set(session, max_parallel_workers_per_gather="0", synchronize_seqscans="off")
-    engine = _sqlite if sqlite else _postgres
+    if sqlite:
+        found = {group: _sqlite(session, terms, plan, limit) for group, plan in PLANS.items()}
+    else:
+        found = _postgres(session, terms, limit)
     for group in ("claims", "citations", "sources"):
-        ids, total = engine(session, terms, PLANS[group], limit)
-        setattr(result, group, ids)
-        result.totals[group] = total
-    names, _ = engine(session, terms, PLANS["entities"], limit)
-    aliases, _ = engine(session, terms, PLANS["aliases"], limit)
+        setattr(result, group, found[group][0])
+        result.totals[group] = found[group][1]
+    names, aliases = found["entities"][0], found["aliases"][0]
     exact = _exact_entities(session, query)
     ordered = list(dict.fromkeys(exact + aliases + names))
     for entity_id, _score in fuzzy_entities(session, query, limit=limit):
@@ -182,28 +181,57 @@ def _sqlite_matches(session: Session, plan: Plan, match: str, limit: int) -> tup
     return list(dict.fromkeys(ids)), total
 
 
-def _postgres(session: Session, terms: list[str], plan: Plan, limit: int) -> tuple[list[int], int]:
+def _postgres(session: Session, terms: list[str], limit: int) -> dict[str, tuple[list[int], int]]:
+    """Every group's matches, in one statement for whole words and one more for prefixes: each
+    statement a round trip, and a search page would otherwise spend more on them than on matching."""
     # Whole words (stemmed) first: the planner knows how common a word is and picks the GIN index for a
     # rare one, or reads the table in order for a common one, stopping at the candidates it needs.
-    found = _pg_matches(session, plan, " & ".join(terms), limit)
-    if found[1] >= limit:
-        return found
-    # Too few: widen to words starting with the terms. The planner cannot tell how common a prefix is
-    # and may then read a whole table, or a whole index in join order, for nothing; a bitmap scan of
-    # the GIN index is the better bet every time.
-    with _pg_settings(session, enable_seqscan="off", enable_indexscan="off"):
-        return _pg_matches(session, plan, " & ".join(f"{t}:*" for t in terms), limit)
+    found = _pg_matches(session, list(PLANS), " & ".join(terms), limit)
+    short = [group for group, (_ids, total) in found.items() if total < limit]
+    if short:
+        # Too few: widen to words starting with the terms. The planner cannot tell how common a prefix
+        # is and may then read a whole table, or a whole index in join order, for nothing; a bitmap scan
+        # of the GIN index is the better bet every time.
+        _run_plain(session, "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
+        try:
+            found.update(_pg_matches(session, short, " & ".join(f"{t}:*" for t in terms), limit))
+        finally:
+            _run_plain(session, "SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_indexscan TO DEFAULT")
+    return found
 
 
-def _pg_matches(session: Session, plan: Plan, tsquery: str, limit: int) -> tuple[list[int], int]:
-    # Only the candidates are ranked, from the stored vector; their number is the (capped) total.
-    candidates = (f"SELECT t.id, t.{plan.result} AS result, ts_rank(t.{PG_COLUMN}, q) AS rank "
-                  f'FROM "{plan.table}" t {plan.join} CROSS JOIN to_tsquery(\'{PG_CONFIG}\', :tsq) q '
-                  f"WHERE t.{PG_COLUMN} @@ q AND {plan.where} LIMIT {COUNT_CAP + 1}")
-    rows = _run(
-        session, f"SELECT m.result, count(*) OVER () FROM ({candidates}) m ORDER BY m.rank DESC, m.id LIMIT :limit",
-        {"tsq": tsquery, "limit": limit})
-    return list(dict.fromkeys(r[0] for r in rows)), rows[0][1] if rows else 0
+@lru_cache(maxsize=64)
+def _pg_statement(groups: tuple[str, ...]) -> str:
+    """The matches of `groups`, each group a branch of one UNION ALL: (group, position, result, total).
+
+    Only a group's candidates are ranked, from the stored vector; their number is its (capped) total.
+    Each branch is planned on its own, as it would be as a statement of its own.
+    """
+    branches = []
+    for group in groups:
+        plan = PLANS[group]
+        candidates = (f"SELECT t.id, t.{plan.result} AS result, ts_rank(t.{PG_COLUMN}, q) AS rank "
+                      f'FROM "{plan.table}" t {plan.join} CROSS JOIN to_tsquery(\'{PG_CONFIG}\', :tsq) q '
+                      f"WHERE t.{PG_COLUMN} @@ q AND {plan.where} LIMIT {COUNT_CAP + 1}")
+        branches.append(
+            f"(SELECT '{group}' AS grp, row_number() OVER (ORDER BY m.rank DESC, m.id) AS pos, m.result, "
+            f"count(*) OVER () AS total FROM ({candidates}) m ORDER BY m.rank DESC, m.id LIMIT :limit)")
+    return " UNION ALL ".join(branches)
+
+
+def _pg_matches(session: Session, groups: list[str], tsquery: str, limit: int) -> dict[str, tuple[list[int], int]]:
+    # Planned for each query's words: how common they are decides between the GIN index and reading
+    # the table in order, and a plan kept from other words (as a prepared statement's becomes) is
+    # many times slower for a common word.
+    rows = _run(session, _pg_statement(tuple(groups)), {"tsq": tsquery, "limit": limit}, prepare=False)
+    ranked: dict[str, list] = {group: [] for group in groups}
+    for group, pos, result, total in rows:
+        ranked[group].append((pos, result, total))
+    out = {}
+    for group, hits in ranked.items():
+        hits.sort()
+        out[group] = (list(dict.fromkeys(result for _pos, result, _total in hits)), hits[0][2] if hits else 0)
+    return out
 
 
 def _pg_set(session: Session, **settings: str) -> None:
@@ -213,27 +241,22 @@ def _pg_set(session: Session, **settings: str) -> None:
          {**{f"n{i}": n for i, n in enumerate(names)}, **{f"v{i}": settings[n] for i, n in enumerate(names)}})
 
 
-@contextmanager
-def _pg_settings(session: Session, **settings: str) -> Iterator[None]:
-    """PostgreSQL planner settings for the statements inside; rolling back the savepoint restores them."""
-    savepoint = session.begin_nested()
-    try:
-        _pg_set(session, **settings)
-        yield
-    finally:
-        savepoint.rollback()
-
-
-def _run(session: Session, sql: str, params: dict) -> list[tuple]:
+def _run(session: Session, sql: str, params: dict, *, prepare: bool | None = None) -> list[tuple]:
     """The rows of `sql` (with :name parameters), run by the driver itself on the request's connection
     and in its transaction: the statements here are plain text, their parameters words of the query
     (letters and digits only), and SQLAlchemy's handling of a statement costs more than a small
-    search query does."""
+    search query does. `prepare=False` plans a PostgreSQL statement afresh for its parameters every
+    time, never with a plan kept for any parameters."""
     connection = session.connection()
     driver = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
-        return driver.execute(_pyformat(sql), params).fetchall()
+        return driver.execute(_pyformat(sql), params, prepare=prepare).fetchall()
     return driver.execute(sql, params).fetchall()
+
+
+def _run_plain(session: Session, sql: str) -> None:
+    """Statements with no parameters (several, separated by semicolons) in one round trip."""
+    session.connection().connection.driver_connection.execute(sql)
 
 
 @lru_cache(maxsize=512)

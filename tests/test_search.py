@@ -150,3 +150,15 @@ def test_a_misspelt_name_finds_every_entity_with_it_and_offers_the_correction(se
         assert client.get("/api/search?q=deepsek").json()["suggestion"] == "deepseek"
         plain = LexborHTMLParser(client.get("/search?q=DeepSeek").text)
         assert plain.css_first(".did-you-mean") is None
+
+
+def test_a_prefix_search_leaves_the_planner_as_it_found_it(session):
+    """On PostgreSQL a prefix search turns off two scan kinds for its own statement only: the rest of
+    the request's transaction (the page's other queries) plans as usual."""
+    _setup(session)
+    assert search(session, "deeps").entities, "a prefix that only finds by prefix"
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    settings = session.connection().exec_driver_sql(
+        "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')").one()
+    assert tuple(settings) == ("on", "on")

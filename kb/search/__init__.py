@@ -192,11 +192,10 @@ def _postgres(session: Session, terms: list[str], limit: int) -> dict[str, tuple
         # Too few: widen to words starting with the terms. The planner cannot tell how common a prefix
         # is and may then read a whole table, or a whole index in join order, for nothing; a bitmap scan
         # of the GIN index is the better bet every time.
+        # Local to the transaction: should the statement fail, the rollback takes the settings with it.
         _run_plain(session, "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-        try:
-            found.update(_pg_matches(session, short, " & ".join(f"{t}:*" for t in terms), limit))
-        finally:
-            _run_plain(session, "SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_indexscan TO DEFAULT")
+        found.update(_pg_matches(session, short, " & ".join(f"{t}:*" for t in terms), limit))
+        _run_plain(session, "SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_indexscan TO DEFAULT")
     return found
 
 

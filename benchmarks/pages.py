@@ -266,7 +266,9 @@ def stage_times(settings: Settings, paths: list[str], repeat: int = 20) -> dict[
         stages.sql += time.perf_counter() - started.pop(id(cursor), time.perf_counter())
 
     floor.Db.rows = stages.timed_sql(floor.Db.rows)
-    kb.search._run = stages.timed_sql(kb.search._run)   # search's statements go to the driver directly
+    # Search's statements go to the driver directly, its settings too.
+    kb.search._run = stages.timed_sql(kb.search._run)
+    kb.search._run_plain = stages.timed_sql(kb.search._run_plain)
     floor_app = floor.create_app(settings.database_url)
     with TestClient(app=app) as client:
         for path in paths:

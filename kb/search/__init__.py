@@ -108,16 +108,14 @@ def _search(session: Session, query: str, terms: list[str], limit: int) -> Searc
     result = SearchIds(query=query, terms=terms)
     if not terms:
         return result
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    if not sqlite:
+    if session.get_bind().dialect.name == "sqlite":
+        found = {group: _sqlite(session, terms, plan, limit) for group, plan in PLANS.items()}
+    else:
         # For the rest of the request's transaction. Each query wants a handful of rows: starting
         # parallel workers costs more than it saves. The candidates are the first matches a scan
         # meets; a scan that joined another one midway through a big table would meet different
         # ones, and the same search would answer differently from one request to the next.
-        _pg_set(session, max_parallel_workers_per_gather="0", synchronize_seqscans="off")
-    if sqlite:
-        found = {group: _sqlite(session, terms, plan, limit) for group, plan in PLANS.items()}
-    else:
+        _run_plain(session, "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL synchronize_seqscans = off")
         found = _postgres(session, terms, limit)
     for group in ("claims", "citations", "sources"):
         setattr(result, group, found[group][0])
@@ -228,16 +226,9 @@ def _pg_matches(session: Session, groups: list[str], tsquery: str, limit: int) -
         ranked[group].append((pos, result, total))
     out = {}
     for group, hits in ranked.items():
-        hits.sort()
+        hits.sort()   # by position: UNION ALL promises no order
         out[group] = (list(dict.fromkeys(result for _pos, result, _total in hits)), hits[0][2] if hits else 0)
     return out
-
-
-def _pg_set(session: Session, **settings: str) -> None:
-    """PostgreSQL planner settings until the transaction ends, in one statement."""
-    names = list(settings)
-    _run(session, "SELECT " + ", ".join(f"set_config(:n{i}, :v{i}, true)" for i in range(len(names))),
-         {**{f"n{i}": n for i, n in enumerate(names)}, **{f"v{i}": settings[n] for i, n in enumerate(names)}})
 
 
 def _run(session: Session, sql: str, params: dict, *, prepare: bool | None = None) -> list[tuple]:

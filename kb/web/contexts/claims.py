@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from kb.web.contexts.common import (
     ATTRIBUTE, CITATION, CLAIM, CONTRADICTION, ENTITY, HIDDEN_STATUSES, MEMBER, SOURCE, VIEW_COLUMNS, AttributeRef,
-    claim_views, load_attributes, visible,
+    claim_views, const, load_attributes, visible,
 )
 from kb.web.edge import MAX_ID, parse_id
 from kb.web.listing import (
@@ -106,7 +106,7 @@ def filtered(shape: Shape):
     if shape.conflict:
         members = (select(MEMBER.c.claim_id)
                    .join(CONTRADICTION, CONTRADICTION.c.id == MEMBER.c.contradiction_id)
-                   .where(CONTRADICTION.c.status == "open", CONTRADICTION.c.active.is_(True)))
+                   .where(CONTRADICTION.c.status == const("open"), CONTRADICTION.c.active.is_(True)))
         stmt = stmt.where(CLAIM.c.id.in_(members))
     return stmt
 
@@ -229,25 +229,25 @@ def claim_list(session: Session, q: Query, paging: Paging, *, exact_total: bool 
 def _facet_statements(shape: Shape):
     """The two facet queries of a shape: counts by status, attribute, kind and lab; the most cited sources."""
     sample = (filtered(shape).with_only_columns(CLAIM.c.id, CLAIM.c.status, CLAIM.c.attribute_id, CLAIM.c.subject_id)
-              .order_by(CLAIM.c.id.desc()).limit(FACET_SAMPLE).subquery("sample"))
+              .order_by(CLAIM.c.id.desc()).limit(const(FACET_SAMPLE)).subquery("sample"))
     subject, parent = SUBJECT, PARENT
     # A claim counts for its subject's lab: the subject itself, or a model's parent lab.
-    own_lab = case((subject.c.kind == "lab", subject.c.slug))
-    parent_lab = case((parent.c.kind == "lab", parent.c.slug))
+    own_lab = case((subject.c.kind == const("lab"), subject.c.slug))
+    parent_lab = case((parent.c.kind == const("lab"), parent.c.slug))
     cells = (select(sample.c.status, sample.c.attribute_id, subject.c.kind, own_lab, parent_lab, func.count())
              .select_from(sample).join(subject, subject.c.id == sample.c.subject_id)
              .outerjoin(parent, parent.c.id == subject.c.parent_id)
              .group_by(sample.c.status, sample.c.attribute_id, subject.c.kind, own_lab, parent_lab))
     n = func.count(func.distinct(CITATION.c.claim_id)).label("n")
     cited = (select(CITATION.c.source_id, n).join(sample, sample.c.id == CITATION.c.claim_id)
-             .group_by(CITATION.c.source_id).order_by(n.desc(), CITATION.c.source_id).limit(FACET_VALUES)
+             .group_by(CITATION.c.source_id).order_by(n.desc(), CITATION.c.source_id).limit(const(FACET_VALUES))
              .subquery("cited"))
     # Titles for the most cited sources only, not for every citation in the sample.
     sources = select(cited.c.source_id, SOURCE.c.title, cited.c.n).join(SOURCE, SOURCE.c.id == cited.c.source_id)
     return cells, sources
 
 
-LAB_NAMES = select(ENTITY.c.slug, ENTITY.c.name).where(ENTITY.c.kind == "lab",
+LAB_NAMES = select(ENTITY.c.slug, ENTITY.c.name).where(ENTITY.c.kind == const("lab"),
                                                        ENTITY.c.slug.in_(bindparam("slugs", expanding=True)))
 
 

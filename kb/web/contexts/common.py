@@ -10,7 +10,7 @@ from datetime import date, datetime
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import Integer, String, case, func, literal_column, select
 from sqlmodel import Session
 
 from kb.models import Attribute, Citation, Claim, Contradiction, ContradictionMember, Entity, Source
@@ -22,15 +22,32 @@ from kb.web.formatting import format_figure, format_interval, format_precision
 HIDDEN_STATUSES = ("proposed", "rejected")
 ATTENTION_STATUSES = ("needs_verification", "disputed")
 CLAIM = Claim.__table__
-RANK_ORDER = case((CLAIM.c.rank == "preferred", 0), (CLAIM.c.rank == "normal", 1), else_=2)
+
+
+def const(value: str | int):
+    """A constant of a statement's own logic (an order of preference, the hidden statuses, a page size)
+    written into its text rather than bound. PostgreSQL plans a prepared statement once for every
+    execution; with the constants in the text that plan is the one it would make for them, where with
+    bound ones it must guess (and guesses slower plans for the lab page's statements)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise TypeError(f"not a SQL constant: {value!r}")
+    if isinstance(value, int):
+        return literal_column(str(value), Integer)
+    return literal_column("'" + value.replace("'", "''") + "'", String)
+
+
+RANK_ORDER = case((CLAIM.c.rank == const("preferred"), const(0)), (CLAIM.c.rank == const("normal"), const(1)),
+                  else_=const(2))
 STATUS_ORDER = case(
-    (CLAIM.c.status == "verified", 0), (CLAIM.c.status == "unverified", 1),
-    (CLAIM.c.status == "needs_verification", 2), (CLAIM.c.status == "disputed", 3), else_=4,
+    (CLAIM.c.status == const("verified"), const(0)), (CLAIM.c.status == const("unverified"), const(1)),
+    (CLAIM.c.status == const("needs_verification"), const(2)), (CLAIM.c.status == const("disputed"), const(3)),
+    else_=const(4),
 )
 # The same preference as one number, smaller is better: the (rank, status) tier, then the higher
 # confidence (confidence lies in [0, 1]; none sorts last). Lets the database find each group's best
 # claim with MIN() over an index instead of sorting the group.
-PREFERENCE_KEY = (RANK_ORDER * 5 + STATUS_ORDER) * 10 + func.coalesce(1 - CLAIM.c.confidence, 9)
+PREFERENCE_KEY = ((RANK_ORDER * const(5) + STATUS_ORDER) * const(10)
+                  + func.coalesce(const(1) - CLAIM.c.confidence, const(9)))
 
 
 @dataclass(frozen=True)
@@ -317,9 +334,9 @@ def _getters(first):
             itemgetter(fields.index("subject_id"), fields.index("attribute_id"), fields.index("model_id")))
 
 
-def fixed(values: Iterable[Any]) -> list:
-    """`values` for IN as plain bind parameters: unlike an expanding list, the compiled text is final."""
-    return [literal(v) for v in values]
+def fixed(values: Iterable[str]) -> list:
+    """`values` for IN as constants of the statement (see `const`)."""
+    return [const(v) for v in values]
 
 
 def visible(query, statuses: Sequence[str] | None = None):

@@ -15,7 +15,7 @@ from kb.models import Alias, Relation
 from kb.web import urls
 from kb.web.contexts.common import (
     ATTENTION_STATUSES, CLAIM, CONTRADICTION, ENTITY, ENTITY_REF_COLUMNS, MEMBER, PREFERENCE_KEY,
-    VIEW_COLUMNS, AttributeRef, ClaimView, ContradictionRef, EntityRef, claim_views, entity_ref, fixed,
+    VIEW_COLUMNS, AttributeRef, ClaimView, ContradictionRef, EntityRef, claim_views, const, entity_ref, fixed,
     load_attributes,
     visible,
 )
@@ -53,20 +53,20 @@ ALIASES = select(ALIAS.c.name).where(ALIAS.c.entity_id == bindparam("id"))
 RELATIONS = (
     select(RELATION.c.subject_id, RELATION.c.type, RELATION.c.object_id)
     .where(or_(RELATION.c.subject_id == bindparam("id"), RELATION.c.object_id == bindparam("id")))
-    .limit(RELATIONS_SHOWN * 4)
+    .limit(const(RELATIONS_SHOWN * 4))
 )
 # The related entities, the parent and the children (a lab's models) in one query.
 RELATED = (
     select(*ENTITY_REF_COLUMNS, ENTITY.c.parent_id)
     .where(or_(among(ENTITY.c.id, "ids"), ENTITY.c.parent_id == bindparam("id")))
-    .order_by(ENTITY.c.name).limit(RELATIONS_SHOWN * 8)
+    .order_by(ENTITY.c.name).limit(const(RELATIONS_SHOWN * 8))
 )
 
 
 def _shown(ranked, limit: int):
     """The full claim rows of the first `limit` per attribute of a ranking (id, attribute_id, rn, n)."""
     return (select(*VIEW_COLUMNS, ranked.c.rn, ranked.c.n).join(ranked, ranked.c.id == CLAIM.c.id)
-            .where(ranked.c.rn <= limit).order_by(ranked.c.attribute_id, ranked.c.rn))
+            .where(ranked.c.rn <= const(limit)).order_by(ranked.c.attribute_id, ranked.c.rn))
 
 
 # The entity's own claims per attribute, the best first. The ranking reads narrow rows from
@@ -84,7 +84,7 @@ _needing = (select(CLAIM.c.id)
             .where(among(CLAIM.c.subject_id, "subjects"), CLAIM.c.status.in_(fixed(ATTENTION_STATUSES)))
             .cte("needing").prefix_with("MATERIALIZED"))
 _first = (select(_needing.c.id, func.count().over().label("total"))
-          .order_by(_needing.c.id).limit(ATTENTION_SHOWN).subquery("first"))
+          .order_by(_needing.c.id).limit(const(ATTENTION_SHOWN)).subquery("first"))
 ATTENTION_CLAIMS = (select(*VIEW_COLUMNS, _first.c.total).join(_first, _first.c.id == CLAIM.c.id)
                     .order_by(CLAIM.c.id))
 # A contradiction is the page's when it is about one of the subjects, or when one of the entity's own
@@ -94,15 +94,15 @@ _theirs = (select(MEMBER.c.contradiction_id).join(CLAIM, CLAIM.c.id == MEMBER.c.
 _open = (select(CONTRADICTION.c.id, CONTRADICTION.c.status, CONTRADICTION.c.kind, CONTRADICTION.c.severity,
                 CONTRADICTION.c.summary)
          .where(or_(among(CONTRADICTION.c.subject_id, "subjects"), CONTRADICTION.c.id.in_(_theirs)),
-                CONTRADICTION.c.status == "open", CONTRADICTION.c.active.is_(True))
+                CONTRADICTION.c.status == const("open"), CONTRADICTION.c.active.is_(True))
          .cte("open").prefix_with("MATERIALIZED"))
 # The other figures of the open contradictions the page's claims are in, to show them side by side.
 RIVALS = visible(select(*VIEW_COLUMNS).where(
     CLAIM.c.id.in_(select(MEMBER.c.claim_id).join(CONTRADICTION, CONTRADICTION.c.id == MEMBER.c.contradiction_id)
-                   .where(among(MEMBER.c.contradiction_id, "groups"), CONTRADICTION.c.status == "open")),
-    CLAIM.c.id.not_in(bindparam("shown", expanding=True)))).order_by(CLAIM.c.id).limit(40)
+                   .where(among(MEMBER.c.contradiction_id, "groups"), CONTRADICTION.c.status == const("open"))),
+    CLAIM.c.id.not_in(bindparam("shown", expanding=True)))).order_by(CLAIM.c.id).limit(const(40))
 ATTENTION_CONTRADICTIONS = (select(_open, func.count().over().label("total"))
-                            .order_by(_open.c.severity.desc(), _open.c.id).limit(ATTENTION_SHOWN))
+                            .order_by(_open.c.severity.desc(), _open.c.id).limit(const(ATTENTION_SHOWN)))
 
 
 class NotFound(LookupError):

@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, select
 from sqlmodel import Session
 
 from kb.web.contexts.common import (
-    CLAIM, CONTRADICTION, MEMBER, PREFERENCE_KEY, AttributeRef, EntityRef, visible,
+    CLAIM, CONTRADICTION, MEMBER, PREFERENCE_KEY, AttributeRef, EntityRef, const, visible,
 )
 from kb.web.contexts.idlist import among
 from kb.web.formatting import format_figure
@@ -32,11 +32,11 @@ _best = visible(select(func.min(CLAIM.c.id).label("id"))
                 .group_by(_cell.c.subject_id, _cell.c.attribute_id)).subquery("best")
 CELLS = (select(CLAIM.c.id, CLAIM.c.subject_id, CLAIM.c.attribute_id, CLAIM.c.low, CLAIM.c.high, CLAIM.c.unit,
                 CLAIM.c.bound, CLAIM.c.precision, CLAIM.c.figure_text)
-         .join(_best, _best.c.id == CLAIM.c.id).limit(MAX_CELLS))
+         .join(_best, _best.c.id == CLAIM.c.id).limit(const(MAX_CELLS)))
 # The open contradictions the cells' figures are in (read by claim, so a big lab stays cheap).
 CONFLICTS = (select(MEMBER.c.claim_id, MEMBER.c.contradiction_id)
              .join(CONTRADICTION, CONTRADICTION.c.id == MEMBER.c.contradiction_id)
-             .where(among(MEMBER.c.claim_id, "ids"), CONTRADICTION.c.status == "open",
+             .where(among(MEMBER.c.claim_id, "ids"), CONTRADICTION.c.status == const("open"),
                     CONTRADICTION.c.active.is_(True)))
 
 

@@ -266,9 +266,9 @@ def stage_times(settings: Settings, paths: list[str], repeat: int = 20) -> dict[
         stages.sql += time.perf_counter() - started.pop(id(cursor), time.perf_counter())
 
     floor.Db.rows = stages.timed_sql(floor.Db.rows)
-    # Search's statements go to the driver directly, its settings too.
+    # Search's statements go to the driver directly (on PostgreSQL, with its settings, as scripts).
     kb.search._run = stages.timed_sql(kb.search._run)
-    kb.search._run_plain = stages.timed_sql(kb.search._run_plain)
+    kb.search._run_script = stages.timed_sql(kb.search._run_script)
     floor_app = floor.create_app(settings.database_url)
     with TestClient(app=app) as client:
         for path in paths:

@@ -111,11 +111,6 @@ def _search(session: Session, query: str, terms: list[str], limit: int) -> Searc
     if session.get_bind().dialect.name == "sqlite":
         found = {group: _sqlite(session, terms, plan, limit) for group, plan in PLANS.items()}
     else:
-        # For the rest of the request's transaction. Each query wants a handful of rows: starting
-        # parallel workers costs more than it saves. The candidates are the first matches a scan
-        # meets; a scan that joined another one midway through a big table would meet different
-        # ones, and the same search would answer differently from one request to the next.
-        _run_plain(session, "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL synchronize_seqscans = off")
         found = _postgres(session, terms, limit)
     for group in ("claims", "citations", "sources"):
         setattr(result, group, found[group][0])
@@ -179,27 +174,35 @@ def _sqlite_matches(session: Session, plan: Plan, match: str, limit: int) -> tup
     return list(dict.fromkeys(ids)), total
 
 
+# Search's planner settings on PostgreSQL, for the rest of the request's transaction. Each query wants a
+# handful of rows: starting parallel workers costs more than it saves. The candidates are the first
+# matches a scan meets; a scan that joined another one midway through a big table would meet
+# different ones, and the same search would answer differently from one request to the next.
+PG_SEARCH_SETTINGS = "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL synchronize_seqscans = off"
+# For prefixes only, and undone after them (or by the rollback, should they fail).
+PG_PREFIX_SETTINGS = "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
+PG_PREFIX_SETTINGS_UNDONE = "SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_indexscan TO DEFAULT"
+
+
 def _postgres(session: Session, terms: list[str], limit: int) -> dict[str, tuple[list[int], int]]:
-    """Every group's matches, in one statement for whole words and one more for prefixes: each
-    statement a round trip, and a search page would otherwise spend more on them than on matching."""
+    """Every group's matches in one round trip for whole words and one more for prefixes, settings
+    included: a search page would otherwise spend more on round trips than on matching."""
     # Whole words (stemmed) first: the planner knows how common a word is and picks the GIN index for a
     # rare one, or reads the table in order for a common one, stopping at the candidates it needs.
-    found = _pg_matches(session, list(PLANS), " & ".join(terms), limit)
+    found = _pg_matches(session, list(PLANS), " & ".join(terms), limit, before=PG_SEARCH_SETTINGS)
     short = [group for group, (_ids, total) in found.items() if total < limit]
     if short:
         # Too few: widen to words starting with the terms. The planner cannot tell how common a prefix
         # is and may then read a whole table, or a whole index in join order, for nothing; a bitmap scan
         # of the GIN index is the better bet every time.
-        # Local to the transaction: should the statement fail, the rollback takes the settings with it.
-        _run_plain(session, "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off")
-        found.update(_pg_matches(session, short, " & ".join(f"{t}:*" for t in terms), limit))
-        _run_plain(session, "SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_indexscan TO DEFAULT")
+        found.update(_pg_matches(session, short, " & ".join(f"{t}:*" for t in terms), limit,
+                                 before=PG_PREFIX_SETTINGS, after=PG_PREFIX_SETTINGS_UNDONE))
     return found
 
 
 @lru_cache(maxsize=64)
 def _pg_statement(groups: tuple[str, ...]) -> str:
-    """The matches of `groups`, each group a branch of one UNION ALL: (group, position, result, total).
+    """The matches of `groups`, each group a branch of one UNION ALL: (group, id, rank, result, total).
 
     Only a group's candidates are ranked, from the stored vector; their number is its (capped) total.
     Each branch is planned on its own, as it would be as a statement of its own.
@@ -210,43 +213,52 @@ def _pg_statement(groups: tuple[str, ...]) -> str:
         candidates = (f"SELECT t.id, t.{plan.result} AS result, ts_rank(t.{PG_COLUMN}, q) AS rank "
                       f'FROM "{plan.table}" t {plan.join} CROSS JOIN to_tsquery(\'{PG_CONFIG}\', :tsq) q '
                       f"WHERE t.{PG_COLUMN} @@ q AND {plan.where} LIMIT {COUNT_CAP + 1}")
-        branches.append(
-            f"(SELECT '{group}' AS grp, row_number() OVER (ORDER BY m.rank DESC, m.id) AS pos, m.result, "
-            f"count(*) OVER () AS total FROM ({candidates}) m ORDER BY m.rank DESC, m.id LIMIT :limit)")
+        branches.append(f"(SELECT '{group}' AS grp, m.id, m.rank, m.result, count(*) OVER () AS total "
+                        f"FROM ({candidates}) m ORDER BY m.rank DESC, m.id LIMIT :limit)")
     return " UNION ALL ".join(branches)
 
 
-def _pg_matches(session: Session, groups: list[str], tsquery: str, limit: int) -> dict[str, tuple[list[int], int]]:
-    # Planned for each query's words: how common they are decides between the GIN index and reading
-    # the table in order, and a plan kept from other words (as a prepared statement's becomes) is
-    # many times slower for a common word.
-    rows = _run(session, _pg_statement(tuple(groups)), {"tsq": tsquery, "limit": limit}, prepare=False)
+def _pg_matches(session: Session, groups: list[str], tsquery: str, limit: int, *, before: str,
+                after: str = "") -> dict[str, tuple[list[int], int]]:
+    rows = _run_script(session, "; ".join(s for s in (before, _pg_statement(tuple(groups)), after) if s),
+                       {"tsq": tsquery, "limit": limit})
     ranked: dict[str, list] = {group: [] for group in groups}
-    for group, pos, result, total in rows:
-        ranked[group].append((pos, result, total))
+    for group, claim_id, rank, result, total in rows:
+        ranked[group].append((-rank, claim_id, result, total))
     out = {}
     for group, hits in ranked.items():
-        hits.sort()   # by position: UNION ALL promises no order
-        out[group] = (list(dict.fromkeys(result for _pos, result, _total in hits)), hits[0][2] if hits else 0)
+        hits.sort()   # best first, as each branch ordered them: UNION ALL promises no order of its own
+        out[group] = (list(dict.fromkeys(hit[2] for hit in hits)), hits[0][3] if hits else 0)
     return out
 
 
-def _run(session: Session, sql: str, params: dict, *, prepare: bool | None = None) -> list[tuple]:
+def _run(session: Session, sql: str, params: dict) -> list[tuple]:
     """The rows of `sql` (with :name parameters), run by the driver itself on the request's connection
     and in its transaction: the statements here are plain text, their parameters words of the query
     (letters and digits only), and SQLAlchemy's handling of a statement costs more than a small
-    search query does. `prepare=False` plans a PostgreSQL statement afresh for its parameters every
-    time, never with a plan kept for any parameters."""
+    search query does."""
     connection = session.connection()
     driver = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
-        return driver.execute(_pyformat(sql), params, prepare=prepare).fetchall()
+        return driver.execute(_pyformat(sql), params).fetchall()
     return driver.execute(sql, params).fetchall()
 
 
-def _run_plain(session: Session, sql: str) -> None:
-    """Statements with no parameters (several, separated by semicolons) in one round trip."""
-    session.connection().connection.driver_connection.execute(sql)
+def _run_script(session: Session, sql: str, params: dict) -> list[tuple]:
+    """The rows of the one query among PostgreSQL statements separated by semicolons (settings around
+    it), sent in one round trip. The driver writes the parameters into the text, quoted, so the
+    query is planned for its words each time, never with a plan kept from other words (a prepared
+    statement's), which is many times slower for a common word."""
+    from psycopg import ClientCursor
+
+    cursor = ClientCursor(session.connection().connection.driver_connection)
+    cursor.execute(_pyformat(sql), params)
+    rows: list[tuple] = []
+    while True:
+        if cursor.description is not None:
+            rows = cursor.fetchall()
+        if not cursor.nextset():
+            return rows
 
 
 @lru_cache(maxsize=512)

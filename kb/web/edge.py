@@ -66,7 +66,9 @@ class Edge:
             return
         head = scope["method"] == "HEAD"
         if head:
-            scope["method"] = "GET"
+            # A copy: the server keeps its own scope, and must still know the request was HEAD to
+            # expect no body after the GET's Content-Length (uvicorn's httptools protocol asks it).
+            scope = {**scope, "method": "GET"}
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

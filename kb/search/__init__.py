@@ -223,8 +223,8 @@ def _pg_matches(session: Session, groups: list[str], tsquery: str, limit: int, *
     rows = _run_script(session, "; ".join(s for s in (before, _pg_statement(tuple(groups)), after) if s),
                        {"tsq": tsquery, "limit": limit})
     ranked: dict[str, list] = {group: [] for group in groups}
-    for group, claim_id, rank, result, total in rows:
-        ranked[group].append((-rank, claim_id, result, total))
+    for group, row_id, rank, result, total in rows:
+        ranked[group].append((-rank, row_id, result, total))
     out = {}
     for group, hits in ranked.items():
         hits.sort()   # best first, as each branch ordered them: UNION ALL promises no order of its own

@@ -18,7 +18,7 @@ from kb.nlp.language import check_installed
 from kb.web import auth, edge, errors, templating
 from kb.web.arenas import limit_arenas
 from kb.web.controllers import discover
-from kb.web.deps import provide_session
+from kb.web.deps import provide_session, reading
 from kb.web.registration import SingleThreadWrap
 
 STATIC_DIR = PROJECT_ROOT / "kb" / "web" / "static"
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     def on_startup(app: Litestar) -> None:
         app.state.engine = engine
+        app.state.read_engine = reading(engine)
         app.state.settings = settings
         if not settings.is_development:  # tests build many apps in one process: leave its heap alone
             limit_arenas()   # before the first request starts a worker thread

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import Session, select
 
 from kb.models import Alias, Claim
@@ -162,3 +163,24 @@ def test_a_prefix_search_leaves_the_planner_as_it_found_it(session):
     settings = session.connection().exec_driver_sql(
         "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')").one()
     assert tuple(settings) == ("on", "on")
+
+
+def test_every_search_statement_on_postgresql_carries_its_settings(session, monkeypatch):
+    """A page that only reads runs each statement as its own transaction: settings sent before one
+    statement would not hold for the next, so each of search's scripts sends its own."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("needs PostgreSQL: its planner settings (CI runs it there)")
+    import kb.search
+
+    _setup(session)
+    sent, run_script = [], kb.search._run_script
+
+    def recording(session, sql, params):
+        sent.append(sql)
+        return run_script(session, sql, params)
+
+    monkeypatch.setattr(kb.search, "_run_script", recording)
+    assert search(session, "deeps").entities, "whole words, then prefixes"
+    assert search(session, "deepsek").suggestion == "deepseek", "and the check for typos"
+    assert len(sent) >= 5
+    assert all(sql.startswith(kb.search.PG_SEARCH_SETTINGS) for sql in sent)

@@ -91,17 +91,12 @@ def search(session: Session, query: str, *, limit: int = 10) -> SearchIds:
 
 def _indexed(session: Session, word: str) -> bool:
     """True when some searchable text holds `word` (then it is no typo to correct)."""
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    for ix in INDEXED.values():
-        if sqlite:
-            sql, params = f"SELECT 1 FROM {ix.fts} WHERE {ix.fts} MATCH :m LIMIT 1", {"m": '"' + word + '"'}
-        else:
-            sql = (f'SELECT 1 FROM "{ix.table}" WHERE {PG_COLUMN} @@ plainto_tsquery(\'{PG_CONFIG}\', :m) '
-                   "LIMIT 1")
-            params = {"m": word}
-        if _run(session, sql, params):
-            return True
-    return False
+    if session.get_bind().dialect.name == "sqlite":
+        return any(_run(session, f"SELECT 1 FROM {ix.fts} WHERE {ix.fts} MATCH :m LIMIT 1", {"m": '"' + word + '"'})
+                   for ix in INDEXED.values())
+    found = " OR ".join(f'EXISTS (SELECT 1 FROM "{ix.table}" WHERE {PG_COLUMN} @@ plainto_tsquery(\'{PG_CONFIG}\', :m))'
+                        for ix in INDEXED.values())
+    return _run_script(session, f"{PG_SEARCH_SETTINGS}; SELECT {found}", {"m": word})[0][0]
 
 
 def _search(session: Session, query: str, terms: list[str], limit: int) -> SearchIds:
@@ -174,13 +169,15 @@ def _sqlite_matches(session: Session, plan: Plan, match: str, limit: int) -> tup
     return list(dict.fromkeys(ids)), total
 
 
-# Search's planner settings on PostgreSQL, for the rest of the request's transaction. Each query wants a
-# handful of rows: starting parallel workers costs more than it saves. The candidates are the first
-# matches a scan meets; a scan that joined another one midway through a big table would meet
-# different ones, and the same search would answer differently from one request to the next.
+# Search's planner settings on PostgreSQL, sent with each of its statements: they hold for the
+# transaction, which for a page that only reads is the one script (see kb.web.deps.reading). Each
+# query wants a handful of rows: starting parallel workers costs more than it saves (5 ms for a
+# prefix). The candidates are the first matches a scan meets; a scan that joined another one midway
+# through a big table would meet different ones, and the same search would answer differently from
+# one request to the next.
 PG_SEARCH_SETTINGS = "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL synchronize_seqscans = off"
 # For prefixes only, and undone after them (or by the rollback, should they fail).
-PG_PREFIX_SETTINGS = "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
+PG_PREFIX_SETTINGS = f"{PG_SEARCH_SETTINGS}; SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off"
 PG_PREFIX_SETTINGS_UNDONE = "SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_indexscan TO DEFAULT"
 
 

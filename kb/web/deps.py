@@ -14,18 +14,23 @@ READS = frozenset({"GET", "HEAD"})
 
 
 def reading(engine: Engine) -> Engine:
-    """`engine` with each statement committed as it runs (autocommit), for requests that only read.
+    """The engine for requests that only read: on PostgreSQL, `engine` with each statement committed
+    as it runs (autocommit).
 
     A page is a dozen statements; on PostgreSQL a transaction around them costs two more round trips
     (BEGIN and COMMIT) for nothing a reader could see: the page's statements read committed rows
-    either way. Statements that must share settings send them together (see kb.search).
+    either way. Statements that must share settings send them together (see kb.search). SQLite's
+    driver begins no transaction for a read anyway, and switching it back and forth would cost a
+    statement per request.
     """
+    if engine.dialect.name == "sqlite":
+        return engine
     return engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 async def provide_session(state: State, request: Request) -> AsyncGenerator[Session, None]:
     """One session per request. A write is one transaction, committed when the handler succeeds and
-    rolled back otherwise; a read runs on the autocommit engine (see `reading`)."""
+    rolled back otherwise; a read runs on the engine for reads (see `reading`)."""
     session = Session(state.read_engine if request.method in READS else state.engine, expire_on_commit=False)
     try:
         yield session

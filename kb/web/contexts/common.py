@@ -339,8 +339,7 @@ def fixed(values: Iterable[str]) -> list:
     return [const(v) for v in values]
 
 
-def visible(query, statuses: Sequence[str] | None = None):
-    """Restrict a claim query to what readers see: the statuses asked for, else all but hidden."""
-    if statuses:
-        return query.where(CLAIM.c.status.in_(fixed(statuses)))
+def visible(query):
+    """Restrict a claim query to what readers see: every status but the hidden ones. (Statuses a
+    reader asks for are values to bind, as the claims list does, not constants of a statement.)"""
     return query.where(CLAIM.c.status.not_in(fixed(HIDDEN_STATUSES)))
